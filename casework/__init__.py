@@ -1,0 +1,1 @@
+"""Casework: the domain and application layer (imports only the standard library and eventsourcing)."""

@@ -1,0 +1,54 @@
+"""Bearer tokens: issued to a practitioner, stored only as a hash, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+TOKEN_PREFIX = "cw_"
+_TOKEN_NAMESPACE = UUID("5b0f0a3e-4d1c-4f51-9a77-2f6f8f3d9c10")
+
+
+def new_token_secret() -> str:
+    """Return a fresh, unguessable bearer token to hand to a practitioner once."""
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_id_for(secret: str) -> UUID:
+    """Return the id a token is stored under: derived from its SHA-256, never from the token."""
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    return uuid5(_TOKEN_NAMESPACE, digest)
+
+
+class AccessToken(Aggregate):
+    """A bearer token; the token itself is never stored, only its hash-derived id."""
+
+    class Issued(Aggregate.Created):
+        practitioner_id: UUID
+        clinic_id: UUID
+        label: str
+
+    @event(Issued)
+    def __init__(
+        self, practitioner_id: UUID, clinic_id: UUID, label: str, id: UUID
+    ) -> None:
+        self.practitioner_id = practitioner_id
+        self.clinic_id = clinic_id
+        self.label = label
+        self.revoked_at: datetime | None = None
+
+    class Revoked(Aggregate.Event):
+        reason: str
+
+    def revoke(self, reason: str) -> None:
+        """Make the token unusable from now on (revoking twice changes nothing)."""
+        if self.revoked_at is None:
+            self._revoke(reason)
+
+    @event(Revoked)
+    def _revoke(self, reason: str) -> None:
+        self.revoked_at = self.modified_on

@@ -1,0 +1,578 @@
+"""The application service: one method per command — load, call the aggregate, save."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+
+from casework.access_token import AccessToken, new_token_secret, token_id_for
+from casework.client import Client, client_id_for
+from casework.clinic import (
+    DEFAULT_FOLLOW_UP_SCHEDULE,
+    Clinic,
+    validate_follow_up_schedule,
+    validate_time_zone,
+)
+from casework.clock import aware, clinical_time, local_date, utc_now
+from casework.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from casework.journey import Journey
+from casework.journey.state import describe_journey
+from casework.journey.values import (
+    CareRole,
+    ConsentKind,
+    ContactKind,
+    OutreachChannel,
+    OutreachOutcome,
+    ScreeningOutcome,
+)
+from casework.permissions import acting_role
+from casework.practitioner import Practitioner
+from casework.roles import OPERATOR, Acting, Actor, Role
+
+A = TypeVar("A", bound=Aggregate)
+
+CO_SIGNER_ROLES = {Role.CLINICAL_LEAD, Role.FACILITATOR, Role.INTEGRATION_THERAPIST}
+
+
+class DateAsISO(Transcoding):
+    """Store calendar dates (due dates, review dates, valid-until) as ISO strings."""
+
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write answers: the aggregate, its new stream version, and its log position."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+class Casework(Application[UUID]):
+    """Every command and single-record read of Casework; knows nothing of HTTP or SQL."""
+
+    name = "Casework"
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # -- clinics, staff and tokens ---------------------------------------------------------
+
+    def register_clinic(
+        self,
+        name: str,
+        time_zone: str,
+        admin_display_name: str,
+        follow_up_schedule: list[dict[str, Any]] | None = None,
+        min_facilitators: int = 1,
+        retention_years: int = 10,
+        clinic_id: UUID | None = None,
+        admin_id: UUID | None = None,
+    ) -> tuple[Written, UUID]:
+        """Register a clinic with its first admin (the operator acts); return it and the admin's id."""
+        acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
+        clinic = Clinic(
+            *acting,
+            name=name,
+            time_zone=validate_time_zone(time_zone),
+            follow_up_schedule=validate_follow_up_schedule(
+                DEFAULT_FOLLOW_UP_SCHEDULE
+                if follow_up_schedule is None
+                else follow_up_schedule
+            ),
+            min_facilitators=min_facilitators,
+            retention_years=retention_years,
+            id=clinic_id or uuid4(),
+        )
+        admin = Practitioner(
+            *acting, clinic_id=clinic.id, display_name=admin_display_name,
+            roles=[Role.ADMIN.value], credentials=[], modalities=[], id=admin_id or uuid4(),
+        )  # fmt: skip
+        return self._save(admin, clinic), admin.id  # the clinic last: it answers
+
+    def register_practitioner(
+        self,
+        actor: Actor,
+        display_name: str,
+        roles: list[Role],
+        credentials: list[dict[str, Any]],
+        modalities: list[str],
+        practitioner_id: UUID | None = None,
+    ) -> Written:
+        """Register a staff member of the actor's clinic."""
+        acting = self._acting(actor, "register_practitioner", None)
+        practitioner = Practitioner(
+            *acting, clinic_id=actor.clinic_id, display_name=display_name,
+            roles=sorted({role.value for role in roles}), credentials=credentials,
+            modalities=modalities, id=practitioner_id or uuid4(),
+        )  # fmt: skip
+        return self._save(practitioner)
+
+    def grant_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
+        """Give a practitioner of the actor's clinic another role."""
+        acting = self._acting(actor, "grant_role", None)
+        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
+        practitioner.grant_role(*acting, role=role)
+        return self._save(practitioner)
+
+    def revoke_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
+        """Take a role away from a practitioner of the actor's clinic."""
+        acting = self._acting(actor, "revoke_role", None)
+        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
+        if practitioner_id == actor.practitioner_id and role is Role.ADMIN:
+            raise RuleViolation(
+                "cannot_revoke_own_admin",
+                "An admin cannot revoke their own admin role.",
+            )
+        practitioner.revoke_role(*acting, role=role)
+        return self._save(practitioner)
+
+    def get_practitioner(self, actor: Actor, practitioner_id: UUID) -> Practitioner:
+        """Return a practitioner of the actor's clinic."""
+        self._acting(actor, "read_practitioner", None)
+        return self._practitioner(actor.clinic_id, practitioner_id)
+
+    def get_clinic(self, clinic_id: UUID) -> Clinic:
+        """Return a clinic."""
+        return self._get(Clinic, clinic_id)
+
+    def issue_token(self, practitioner_id: UUID, label: str) -> tuple[str, UUID]:
+        """Issue a bearer token (operator only: the CLI); return it, shown once, and its id."""
+        practitioner = self._get(Practitioner, practitioner_id)
+        secret = new_token_secret()
+        token = AccessToken(
+            practitioner_id=practitioner.id, clinic_id=practitioner.clinic_id, label=label,
+            id=token_id_for(secret),
+        )  # fmt: skip
+        self._save(token)
+        return secret, token.id
+
+    def revoke_token(self, token_id: UUID, reason: str) -> None:
+        """Revoke a bearer token by its id (operator only: the CLI)."""
+        token = self._get(AccessToken, token_id)
+        token.revoke(reason)
+        self._save(token)
+
+    def authenticate(self, secret: str) -> Actor | None:
+        """Return the actor a bearer token stands for, or None if it is unknown or revoked."""
+        try:
+            token = self.repository.get(token_id_for(secret))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(token, AccessToken) or token.revoked_at is not None:
+            return None
+        practitioner = self._get(Practitioner, token.practitioner_id)
+        return practitioner.as_actor()
+
+    # -- intake and care team --------------------------------------------------------------
+
+    def record_intake(
+        self,
+        actor: Actor,
+        client_pseudonym: str,
+        referral_source: str,
+        primary_need: str,
+        existing_support: str | None = None,
+        occurred_at: datetime | None = None,
+    ) -> Written:
+        """Open a journey for a client, registering the client's pseudonym if it is new."""
+        acting = self._acting(actor, "record_intake", occurred_at)
+        pseudonym = client_pseudonym.strip()
+        client_id = client_id_for(actor.clinic_id, pseudonym)
+        try:
+            client: Client = self.repository.get(client_id)
+        except AggregateNotFoundError:
+            client = Client(
+                *acting, clinic_id=actor.clinic_id, pseudonym=pseudonym, id=client_id
+            )
+        journey = Journey(
+            *acting, clinic_id=actor.clinic_id, client_id=client.id,
+            client_pseudonym=client.pseudonym, referral_source=referral_source,
+            primary_need=primary_need, existing_support=existing_support,
+        )  # fmt: skip
+        client.start_journey(*acting, journey_id=journey.id)
+        return self._save(
+            client, journey
+        )  # the journey last: its version and position answer
+
+    def assign_care_team_member(
+        self, actor: Actor, journey_id: UUID, practitioner_id: UUID, role: CareRole,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Put a practitioner of the clinic on the journey's care team in one of their roles."""
+        journey, acting = self._load(
+            actor, "assign_care_team_member", journey_id, occurred_at, expected_version
+        )
+        member = self._practitioner(
+            actor.clinic_id, practitioner_id, field="practitioner_id"
+        )
+        if not member.holds(Role(role.value)):
+            raise RuleViolation(
+                "practitioner_lacks_role",
+                f"The practitioner does not hold the role {role.value}.",
+            )
+        journey.assign_care_team_member(acting, practitioner_id, role)
+        return self._save(journey)
+
+    def unassign_care_team_member(
+        self, actor: Actor, journey_id: UUID, practitioner_id: UUID, reason: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Take a practitioner off the journey's care team (recorded, never deleted)."""
+        journey, acting = self._load(
+            actor,
+            "unassign_care_team_member",
+            journey_id,
+            occurred_at,
+            expected_version,
+        )
+        journey.unassign_care_team_member(acting, practitioner_id, reason)
+        return self._save(journey)
+
+    # -- eligibility -----------------------------------------------------------------------
+
+    def record_screening_decision(
+        self, actor: Actor, journey_id: UUID, outcome: ScreeningOutcome,
+        criteria: list[dict[str, Any]], rationale: str | None = None,
+        conditions: list[str] | None = None, co_signer_id: UUID | None = None,
+        valid_until: date | None = None, occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record a screening decision by a clinical lead, optionally co-signed."""
+        journey, acting = self._load(
+            actor,
+            "record_screening_decision",
+            journey_id,
+            occurred_at,
+            expected_version,
+        )
+        if co_signer_id is not None:
+            co_signer = self._practitioner(
+                actor.clinic_id, co_signer_id, field="co_signer_id"
+            )
+            if not any(co_signer.holds(role) for role in CO_SIGNER_ROLES):
+                raise InvalidInput.field(
+                    "co_signer_id", "The co-signer must hold a clinical role."
+                )
+        journey.record_screening_decision(
+            acting, outcome, criteria, rationale, conditions or [], co_signer_id, valid_until,
+            decided_on=self._local_date(journey, acting.occurred_at),
+        )  # fmt: skip
+        return self._save(journey)
+
+    def give_consent(
+        self, actor: Actor, journey_id: UUID, kind: ConsentKind, scope: list[str] | None = None,
+        notes: str | None = None, occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record a consent the client gave."""
+        journey, acting = self._load(
+            actor, "give_consent", journey_id, occurred_at, expected_version
+        )
+        journey.give_consent(acting, kind, scope or [], notes)
+        return self._save(journey)
+
+    def withdraw_consent(
+        self, actor: Actor, journey_id: UUID, kind: ConsentKind, reason: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record that the client withdrew a consent."""
+        journey, acting = self._load(
+            actor, "withdraw_consent", journey_id, occurred_at, expected_version
+        )
+        journey.withdraw_consent(acting, kind, reason)
+        return self._save(journey)
+
+    def record_preparation_session(
+        self, actor: Actor, journey_id: UUID, duration_minutes: int,
+        topics: list[str] | None = None, notes: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record a preparation session that was held."""
+        journey, acting = self._load(
+            actor,
+            "record_preparation_session",
+            journey_id,
+            occurred_at,
+            expected_version,
+        )
+        journey.record_preparation_session(
+            acting, uuid4(), duration_minutes, topics or [], notes
+        )
+        return self._save(journey)
+
+    def record_safety_plan(
+        self, actor: Actor, journey_id: UUID, emergency_contact: str,
+        transport_plan: str | None = None, overnight_plan: str | None = None,
+        notes: str | None = None, occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record (or replace) the journey's safety plan."""
+        journey, acting = self._load(
+            actor, "record_safety_plan", journey_id, occurred_at, expected_version
+        )
+        journey.record_safety_plan(
+            acting, emergency_contact, transport_plan, overnight_plan, notes
+        )
+        return self._save(journey)
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def schedule_session(
+        self, actor: Actor, journey_id: UUID, planned_start: datetime, planned_end: datetime,
+        facilitator_ids: list[UUID] | None = None, location: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Schedule a medicine session, if every precondition in PRODUCT.md holds."""
+        journey, acting = self._load(
+            actor, "schedule_session", journey_id, occurred_at, expected_version
+        )
+        start = aware(planned_start, "planned_start")
+        journey.schedule_session(
+            acting, uuid4(), start, aware(planned_end, "planned_end"), facilitator_ids or [],
+            location, planned_day=self._local_date(journey, start),
+        )  # fmt: skip
+        return self._save(journey)
+
+    def reschedule_session(
+        self, actor: Actor, journey_id: UUID, session_id: UUID, planned_start: datetime,
+        planned_end: datetime, reason: str, occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Move a scheduled session to another time."""
+        journey, acting = self._load(
+            actor, "reschedule_session", journey_id, occurred_at, expected_version
+        )
+        start = aware(planned_start, "planned_start")
+        journey.reschedule_session(
+            acting, session_id, start, aware(planned_end, "planned_end"), reason,
+            planned_day=self._local_date(journey, start),
+        )  # fmt: skip
+        return self._save(journey)
+
+    def cancel_session(
+        self, actor: Actor, journey_id: UUID, session_id: UUID, reason: str,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Cancel a scheduled session."""
+        journey, acting = self._load(
+            actor, "cancel_session", journey_id, occurred_at, expected_version
+        )
+        journey.cancel_session(acting, session_id, reason)
+        return self._save(journey)
+
+    def record_session_outcome(
+        self, actor: Actor, journey_id: UUID, session_id: UUID, started_at: datetime,
+        ended_at: datetime, facilitator_ids: list[UUID], doses: list[dict[str, Any]],
+        supportive_touch_used: bool = False, touch_areas: list[str] | None = None,
+        adverse_event: dict[str, Any] | None = None, notes: str | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record a held session; its follow-ups are owed from its actual date in the clinic's zone."""
+        started = clinical_time(started_at, "started_at")
+        journey, acting = self._load(
+            actor, "record_session_outcome", journey_id, started, expected_version
+        )
+        clinic = self._get(Clinic, journey.clinic_id)
+        journey.record_session_outcome(
+            acting, session_id, started, clinical_time(ended_at, "ended_at"), facilitator_ids,
+            [{**dose, "given_at": self._dose_time(dose)} for dose in doses],
+            supportive_touch_used, touch_areas or [], adverse_event, notes,
+            min_facilitators=clinic.min_facilitators,
+            session_day=local_date(started, clinic.time_zone),
+            follow_up_schedule=clinic.follow_up_schedule,
+        )  # fmt: skip
+        return self._save(journey)
+
+    # -- after a session -------------------------------------------------------------------
+
+    def record_contact(
+        self, actor: Actor, journey_id: UUID, kind: ContactKind, follow_up_id: UUID | None = None,
+        duration_minutes: int | None = None, notes: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record an integration contact, against a follow-up or ad hoc."""
+        journey, acting = self._load(
+            actor, "record_contact", journey_id, occurred_at, expected_version
+        )
+        journey.record_contact(
+            acting, uuid4(), kind, follow_up_id, duration_minutes, notes,
+            contact_day=self._local_date(journey, acting.occurred_at),
+        )  # fmt: skip
+        return self._save(journey)
+
+    def record_outreach(
+        self, actor: Actor, journey_id: UUID, follow_up_id: UUID, channel: OutreachChannel,
+        outcome: OutreachOutcome, notes: str | None = None, occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record an attempt to reach the client about an open follow-up."""
+        journey, acting = self._load(
+            actor, "record_outreach", journey_id, occurred_at, expected_version
+        )
+        journey.record_outreach(acting, follow_up_id, channel, outcome, notes)
+        return self._save(journey)
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def pause_journey(
+        self, actor: Actor, journey_id: UUID, reason: str, review_date: date,
+        conditions_to_resume: list[str], occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Pause sessions, with a reason, a review date and conditions to resume."""
+        journey, acting = self._load(
+            actor, "pause_journey", journey_id, occurred_at, expected_version
+        )
+        journey.pause_journey(
+            acting, reason, review_date, conditions_to_resume,
+            decided_on=self._local_date(journey, acting.occurred_at),
+        )  # fmt: skip
+        return self._save(journey)
+
+    def resume_journey(
+        self, actor: Actor, journey_id: UUID, rationale: str,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Resume a paused journey."""
+        journey, acting = self._load(
+            actor, "resume_journey", journey_id, occurred_at, expected_version
+        )
+        journey.resume_journey(acting, rationale)
+        return self._save(journey)
+
+    def stop_journey(
+        self, actor: Actor, journey_id: UUID, rationale: str,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Stop sessions for clinical reasons."""
+        journey, acting = self._load(
+            actor, "stop_journey", journey_id, occurred_at, expected_version
+        )
+        journey.stop_journey(acting, rationale)
+        return self._save(journey)
+
+    def record_withdrawal(
+        self, actor: Actor, journey_id: UUID, reason: str | None = None,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Record the client's withdrawal."""
+        journey, acting = self._load(
+            actor, "record_withdrawal", journey_id, occurred_at, expected_version
+        )
+        journey.record_withdrawal(acting, reason)
+        return self._save(journey)
+
+    def close_journey(
+        self, actor: Actor, journey_id: UUID, reason: str,
+        occurred_at: datetime | None = None, expected_version: int | None = None,
+    ) -> Written:  # fmt: skip
+        """Close the journey for good."""
+        journey, acting = self._load(
+            actor, "close_journey", journey_id, occurred_at, expected_version
+        )
+        journey.close_journey(acting, reason)
+        return self._save(journey)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def get_journey(
+        self, actor: Actor, journey_id: UUID, version: int | None = None
+    ) -> dict[str, Any]:
+        """Return a journey's state (now, or as of a version), judged on today's date in the clinic."""
+        self._acting(actor, "read_journey", None)
+        journey = self._journey(actor, journey_id)
+        if version is not None:
+            if not 1 <= version <= journey.version:
+                raise NotFound(f"The journey has versions 1 to {journey.version}.")
+            journey = self.repository.get(journey_id, version=version)
+        return describe_journey(journey, today=self._local_date(journey, utc_now()))
+
+    # -- plumbing shared by the commands ---------------------------------------------------
+
+    def _acting(
+        self, actor: Actor, command: str, occurred_at: datetime | None
+    ) -> Acting:
+        role = acting_role(actor, command)
+        return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at))
+
+    def _load(
+        self,
+        actor: Actor,
+        command: str,
+        journey_id: UUID,
+        occurred_at: datetime | None,
+        expected_version: int | None,
+    ) -> tuple[Journey, Acting]:
+        acting = self._acting(actor, command, occurred_at)
+        journey = self._journey(actor, journey_id)
+        if expected_version is not None and expected_version != journey.version:
+            raise Conflict(
+                "version_mismatch",
+                f"The journey is at version {journey.version}, not {expected_version}.",
+            )
+        return journey, acting
+
+    def _journey(self, actor: Actor, journey_id: UUID) -> Journey:
+        journey = self._get(Journey, journey_id)
+        if journey.clinic_id != actor.clinic_id:
+            raise NotFound("No such journey.")  # never reveal another clinic's records
+        return journey
+
+    def _practitioner(
+        self, clinic_id: UUID, practitioner_id: UUID, field: str | None = None
+    ) -> Practitioner:
+        try:
+            practitioner = self._get(Practitioner, practitioner_id)
+            if practitioner.clinic_id != clinic_id:
+                raise NotFound("No such practitioner.")
+        except NotFound:
+            if field is None:
+                raise
+            raise InvalidInput.field(
+                field, "No such practitioner in this clinic."
+            ) from None
+        return practitioner
+
+    def _get(self, kind: type[A], aggregate_id: UUID) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"No such {kind.__name__.lower()}.") from None
+        if not isinstance(aggregate, kind):
+            raise NotFound(f"No such {kind.__name__.lower()}.")
+        return aggregate
+
+    def _local_date(self, journey: Journey, moment: datetime) -> date:
+        return local_date(moment, self._get(Clinic, journey.clinic_id).time_zone)
+
+    @staticmethod
+    def _dose_time(dose: dict[str, Any]) -> datetime | None:
+        given_at = dose.get("given_at")
+        return None if given_at is None else aware(given_at, "given_at")
+
+    def _save(self, *aggregates: Aggregate) -> Written:
+        try:
+            recordings = self.save(*aggregates)
+        except RecordConflictError:
+            raise Conflict(
+                "concurrent_write",
+                "Another write changed this record first; reload and retry.",
+            ) from None
+        last = aggregates[-1]
+        return Written(last.id, last.version, recordings[-1].notification.id)

@@ -1,0 +1,39 @@
+"""Time helpers: the server clock, and checks on client-supplied clinical times."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from casework.errors import InvalidInput
+
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far in the future a clinical time may lie before it is refused (clocks drift)."""
+
+
+def utc_now() -> datetime:
+    """Return the server's current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def clinical_time(value: datetime | None, field: str = "occurred_at") -> datetime:
+    """Return a clinical time as UTC, defaulting to now; refuse naive or future times."""
+    if value is None:
+        return utc_now()
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput.field(field, "Must include a time zone offset.")
+    if value - utc_now() > CLOCK_SKEW:
+        raise InvalidInput.field(field, "Must not be in the future.")
+    return value.astimezone(UTC)
+
+
+def aware(value: datetime, field: str) -> datetime:
+    """Return a planned (possibly future) time as UTC; refuse naive times."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput.field(field, "Must include a time zone offset.")
+    return value.astimezone(UTC)
+
+
+def local_date(moment: datetime, time_zone: str) -> date:
+    """Return the calendar date of `moment` in the given IANA time zone."""
+    return moment.astimezone(ZoneInfo(time_zone)).date()

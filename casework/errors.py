@@ -1,0 +1,51 @@
+"""The domain's error tree, keyed to meaning; the API maps each class to one HTTP status."""
+
+from __future__ import annotations
+
+
+class CaseworkError(Exception):
+    """Base class of every error the domain raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CaseworkError):
+    """Raised when an id is unknown, or belongs to another clinic."""
+
+
+class Forbidden(CaseworkError):
+    """Raised when the acting practitioner holds none of the roles a command needs."""
+
+
+class InvalidInput(CaseworkError):
+    """Raised when a value is malformed or inconsistent; `errors` maps each field to its reasons."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("Some fields are invalid.")
+        self.errors = errors
+
+    @classmethod
+    def field(cls, name: str, reason: str) -> InvalidInput:
+        """Return the error for one field."""
+        return cls({name: [reason]})
+
+
+class RuleViolation(CaseworkError):
+    """Raised when a command would break a rule of the journey; `reason` is a stable code."""
+
+    def __init__(
+        self, reason: str, message: str, details: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details or {}
+
+
+class Conflict(CaseworkError):
+    """Raised when a write is based on a stale version, or lost a race with another write."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -1,0 +1,103 @@
+"""Checks on a journey command's input that need no state: field consistency, doses, touch."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from casework.errors import InvalidInput, RuleViolation
+from casework.journey.values import DoseKind, ScreeningOutcome
+
+MAX_SESSION_LENGTH = timedelta(hours=24)
+
+
+def check_screening_input(
+    outcome: ScreeningOutcome,
+    criteria: list[dict[str, Any]],
+    rationale: str | None,
+    conditions: list[str],
+    valid_until: date | None,
+    decided_on: date,
+) -> None:
+    """Refuse a screening decision whose fields do not fit its outcome."""
+    errors: dict[str, list[str]] = {}
+    if not criteria:
+        errors["criteria"] = ["List at least one criterion checked."]
+    if outcome is not ScreeningOutcome.ELIGIBLE and not (rationale or "").strip():
+        errors["rationale"] = ["Required unless the outcome is eligible."]
+    if outcome is ScreeningOutcome.ELIGIBLE_WITH_CONDITIONS and not conditions:
+        errors["conditions"] = ["Required when eligible with conditions."]
+    if outcome is not ScreeningOutcome.ELIGIBLE_WITH_CONDITIONS and conditions:
+        errors["conditions"] = ["Only allowed when eligible with conditions."]
+    if outcome.value.startswith("eligible") and valid_until is None:
+        errors["valid_until"] = ["Required when the outcome is eligible."]
+    if valid_until is not None and valid_until < decided_on:
+        errors["valid_until"] = ["Must not be before the day of the decision."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def check_session_times(
+    started_at: datetime, ended_at: datetime, fields: tuple[str, str]
+) -> None:
+    """Refuse a session that ends before it starts or lasts longer than a day."""
+    if ended_at <= started_at:
+        raise InvalidInput.field(fields[1], f"Must be after {fields[0]}.")
+    if ended_at - started_at > MAX_SESSION_LENGTH:
+        raise InvalidInput.field(fields[1], "A session lasts at most 24 hours.")
+
+
+def check_doses(
+    doses: list[dict[str, Any]], started_at: datetime, ended_at: datetime
+) -> None:
+    """Refuse doses outside the session, a missing initial dose, or a withheld dose with no reason."""
+    errors: dict[str, list[str]] = {}
+    initial = 0
+    for index, dose in enumerate(doses):
+        kind = DoseKind(dose["kind"])
+        where = f"doses.{index}"
+        if kind is DoseKind.SUPPLEMENTAL_WITHHELD:
+            if not (dose.get("reason") or "").strip():
+                errors[f"{where}.reason"] = [
+                    "Required when a supplemental dose is withheld."
+                ]
+            continue
+        initial += kind is DoseKind.INITIAL
+        amount = dose.get("amount_mg")
+        if not isinstance(amount, Decimal) or amount <= 0:
+            errors[f"{where}.amount_mg"] = [
+                "Required: a positive amount in milligrams."
+            ]
+        given_at = dose.get("given_at")
+        if not isinstance(given_at, datetime) or not started_at <= given_at <= ended_at:
+            errors[f"{where}.given_at"] = ["Required: a time within the session."]
+    if initial != 1:
+        errors["doses"] = ["A held session records exactly one initial dose."]
+    if errors:
+        raise InvalidInput(errors)
+
+
+def check_touch(used: bool, areas: list[str], consent_scope: list[str] | None) -> None:
+    """Refuse supportive touch without active consent, or outside the scope agreed in it."""
+    if not used:
+        if areas:
+            raise InvalidInput.field(
+                "touch_areas", "Only allowed when supportive touch was used."
+            )
+        return
+    if consent_scope is None:
+        raise RuleViolation(
+            "touch_consent_missing",
+            "Supportive touch was recorded, but no supportive-touch consent is active.",
+        )
+    if not areas:
+        raise InvalidInput.field("touch_areas", "Name where touch was used.")
+    agreed = {area.casefold() for area in consent_scope}
+    outside = [area for area in areas if area.casefold() not in agreed]
+    if outside:
+        raise RuleViolation(
+            "touch_outside_agreed_scope",
+            "Supportive touch was used outside the scope the client agreed to.",
+            {"outside_scope": outside, "agreed_scope": consent_scope},
+        )
