@@ -1,1 +1,1 @@
-"""Casework: the domain and application layer (imports only the standard library and eventsourcing)."""
+"""Casework: domain and application (imports only the standard library and eventsourcing)."""

@@ -33,9 +33,7 @@ class AccessToken(Aggregate):
         label: str
 
     @event(Issued)
-    def __init__(
-        self, practitioner_id: UUID, clinic_id: UUID, label: str, id: UUID
-    ) -> None:
+    def __init__(self, practitioner_id: UUID, clinic_id: UUID, label: str, id: UUID) -> None:
         self.practitioner_id = practitioner_id
         self.clinic_id = clinic_id
         self.label = label

@@ -55,11 +55,15 @@ class DateAsISO(Transcoding):
 
 @dataclass(frozen=True)
 class Written:
-    """What a write answers: the aggregate, its new stream version, and its log position."""
+    """What a write answers: the aggregate, its new stream version, and its log position.
+
+    `created_id` names the session, preparation session or contact a journey write created.
+    """
 
     id: UUID
     version: int
     position: int
+    created_id: UUID | None = None
 
 
 class Casework(Application[UUID]):
@@ -84,25 +88,28 @@ class Casework(Application[UUID]):
         clinic_id: UUID | None = None,
         admin_id: UUID | None = None,
     ) -> tuple[Written, UUID]:
-        """Register a clinic with its first admin (the operator acts); return it and the admin's id."""
+        """Register a clinic and its first admin (the operator acts); return it and the admin id."""
         acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
         clinic = Clinic(
             *acting,
             name=name,
             time_zone=validate_time_zone(time_zone),
             follow_up_schedule=validate_follow_up_schedule(
-                DEFAULT_FOLLOW_UP_SCHEDULE
-                if follow_up_schedule is None
-                else follow_up_schedule
+                DEFAULT_FOLLOW_UP_SCHEDULE if follow_up_schedule is None else follow_up_schedule
             ),
             min_facilitators=min_facilitators,
             retention_years=retention_years,
             id=clinic_id or uuid4(),
         )
         admin = Practitioner(
-            *acting, clinic_id=clinic.id, display_name=admin_display_name,
-            roles=[Role.ADMIN.value], credentials=[], modalities=[], id=admin_id or uuid4(),
-        )  # fmt: skip
+            *acting,
+            clinic_id=clinic.id,
+            display_name=admin_display_name,
+            roles=[Role.ADMIN.value],
+            credentials=[],
+            modalities=[],
+            id=admin_id or uuid4(),
+        )
         return self._save(admin, clinic), admin.id  # the clinic last: it answers
 
     def register_practitioner(
@@ -117,10 +124,14 @@ class Casework(Application[UUID]):
         """Register a staff member of the actor's clinic."""
         acting = self._acting(actor, "register_practitioner", None)
         practitioner = Practitioner(
-            *acting, clinic_id=actor.clinic_id, display_name=display_name,
-            roles=sorted({role.value for role in roles}), credentials=credentials,
-            modalities=modalities, id=practitioner_id or uuid4(),
-        )  # fmt: skip
+            *acting,
+            clinic_id=actor.clinic_id,
+            display_name=display_name,
+            roles=sorted({role.value for role in roles}),
+            credentials=credentials,
+            modalities=modalities,
+            id=practitioner_id or uuid4(),
+        )
         return self._save(practitioner)
 
     def grant_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
@@ -156,9 +167,11 @@ class Casework(Application[UUID]):
         practitioner = self._get(Practitioner, practitioner_id)
         secret = new_token_secret()
         token = AccessToken(
-            practitioner_id=practitioner.id, clinic_id=practitioner.clinic_id, label=label,
+            practitioner_id=practitioner.id,
+            clinic_id=practitioner.clinic_id,
+            label=label,
             id=token_id_for(secret),
-        )  # fmt: skip
+        )
         self._save(token)
         return secret, token.id
 
@@ -171,10 +184,10 @@ class Casework(Application[UUID]):
     def authenticate(self, secret: str) -> Actor | None:
         """Return the actor a bearer token stands for, or None if it is unknown or revoked."""
         try:
-            token = self.repository.get(token_id_for(secret))
-        except AggregateNotFoundError:
+            token = self._get(AccessToken, token_id_for(secret))
+        except NotFound:
             return None
-        if not isinstance(token, AccessToken) or token.revoked_at is not None:
+        if token.revoked_at is not None:
             return None
         practitioner = self._get(Practitioner, token.practitioner_id)
         return practitioner.as_actor()
@@ -197,30 +210,33 @@ class Casework(Application[UUID]):
         try:
             client: Client = self.repository.get(client_id)
         except AggregateNotFoundError:
-            client = Client(
-                *acting, clinic_id=actor.clinic_id, pseudonym=pseudonym, id=client_id
-            )
+            client = Client(*acting, clinic_id=actor.clinic_id, pseudonym=pseudonym, id=client_id)
         journey = Journey(
-            *acting, clinic_id=actor.clinic_id, client_id=client.id,
-            client_pseudonym=client.pseudonym, referral_source=referral_source,
-            primary_need=primary_need, existing_support=existing_support,
-        )  # fmt: skip
+            *acting,
+            clinic_id=actor.clinic_id,
+            client_id=client.id,
+            client_pseudonym=client.pseudonym,
+            referral_source=referral_source,
+            primary_need=primary_need,
+            existing_support=existing_support,
+        )
         client.start_journey(*acting, journey_id=journey.id)
-        return self._save(
-            client, journey
-        )  # the journey last: its version and position answer
+        return self._save(client, journey)  # the journey last: its version and position answer
 
     def assign_care_team_member(
-        self, actor: Actor, journey_id: UUID, practitioner_id: UUID, role: CareRole,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        practitioner_id: UUID,
+        role: CareRole,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Put a practitioner of the clinic on the journey's care team in one of their roles."""
         journey, acting = self._load(
             actor, "assign_care_team_member", journey_id, occurred_at, expected_version
         )
-        member = self._practitioner(
-            actor.clinic_id, practitioner_id, field="practitioner_id"
-        )
+        member = self._practitioner(actor.clinic_id, practitioner_id, field="practitioner_id")
         if not member.holds(Role(role.value)):
             raise RuleViolation(
                 "practitioner_lacks_role",
@@ -230,9 +246,14 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def unassign_care_team_member(
-        self, actor: Actor, journey_id: UUID, practitioner_id: UUID, reason: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        practitioner_id: UUID,
+        reason: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Take a practitioner off the journey's care team (recorded, never deleted)."""
         journey, acting = self._load(
             actor,
@@ -247,12 +268,18 @@ class Casework(Application[UUID]):
     # -- eligibility -----------------------------------------------------------------------
 
     def record_screening_decision(
-        self, actor: Actor, journey_id: UUID, outcome: ScreeningOutcome,
-        criteria: list[dict[str, Any]], rationale: str | None = None,
-        conditions: list[str] | None = None, co_signer_id: UUID | None = None,
-        valid_until: date | None = None, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        outcome: ScreeningOutcome,
+        criteria: list[dict[str, Any]],
+        rationale: str | None = None,
+        conditions: list[str] | None = None,
+        co_signer_id: UUID | None = None,
+        valid_until: date | None = None,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Record a screening decision by a clinical lead, optionally co-signed."""
         journey, acting = self._load(
             actor,
@@ -262,24 +289,31 @@ class Casework(Application[UUID]):
             expected_version,
         )
         if co_signer_id is not None:
-            co_signer = self._practitioner(
-                actor.clinic_id, co_signer_id, field="co_signer_id"
-            )
+            co_signer = self._practitioner(actor.clinic_id, co_signer_id, field="co_signer_id")
             if not any(co_signer.holds(role) for role in CO_SIGNER_ROLES):
-                raise InvalidInput.field(
-                    "co_signer_id", "The co-signer must hold a clinical role."
-                )
+                raise InvalidInput.field("co_signer_id", "The co-signer must hold a clinical role.")
         journey.record_screening_decision(
-            acting, outcome, criteria, rationale, conditions or [], co_signer_id, valid_until,
+            acting,
+            outcome,
+            criteria,
+            rationale,
+            conditions or [],
+            co_signer_id,
+            valid_until,
             decided_on=self._local_date(journey, acting.occurred_at),
-        )  # fmt: skip
+        )
         return self._save(journey)
 
     def give_consent(
-        self, actor: Actor, journey_id: UUID, kind: ConsentKind, scope: list[str] | None = None,
-        notes: str | None = None, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        kind: ConsentKind,
+        scope: list[str] | None = None,
+        notes: str | None = None,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Record a consent the client gave."""
         journey, acting = self._load(
             actor, "give_consent", journey_id, occurred_at, expected_version
@@ -288,9 +322,14 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def withdraw_consent(
-        self, actor: Actor, journey_id: UUID, kind: ConsentKind, reason: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        kind: ConsentKind,
+        reason: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Record that the client withdrew a consent."""
         journey, acting = self._load(
             actor, "withdraw_consent", journey_id, occurred_at, expected_version
@@ -299,10 +338,15 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def record_preparation_session(
-        self, actor: Actor, journey_id: UUID, duration_minutes: int,
-        topics: list[str] | None = None, notes: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        duration_minutes: int,
+        topics: list[str] | None = None,
+        notes: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Record a preparation session that was held."""
         journey, acting = self._load(
             actor,
@@ -311,64 +355,94 @@ class Casework(Application[UUID]):
             occurred_at,
             expected_version,
         )
+        preparation_id = uuid4()
         journey.record_preparation_session(
-            acting, uuid4(), duration_minutes, topics or [], notes
+            acting, preparation_id, duration_minutes, topics or [], notes
         )
-        return self._save(journey)
+        return self._save(journey, created_id=preparation_id)
 
     def record_safety_plan(
-        self, actor: Actor, journey_id: UUID, emergency_contact: str,
-        transport_plan: str | None = None, overnight_plan: str | None = None,
-        notes: str | None = None, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        emergency_contact: str,
+        transport_plan: str | None = None,
+        overnight_plan: str | None = None,
+        notes: str | None = None,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Record (or replace) the journey's safety plan."""
         journey, acting = self._load(
             actor, "record_safety_plan", journey_id, occurred_at, expected_version
         )
-        journey.record_safety_plan(
-            acting, emergency_contact, transport_plan, overnight_plan, notes
-        )
+        journey.record_safety_plan(acting, emergency_contact, transport_plan, overnight_plan, notes)
         return self._save(journey)
 
     # -- sessions --------------------------------------------------------------------------
 
     def schedule_session(
-        self, actor: Actor, journey_id: UUID, planned_start: datetime, planned_end: datetime,
-        facilitator_ids: list[UUID] | None = None, location: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        planned_start: datetime,
+        planned_end: datetime,
+        facilitator_ids: list[UUID] | None = None,
+        location: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Schedule a medicine session, if every precondition in PRODUCT.md holds."""
         journey, acting = self._load(
             actor, "schedule_session", journey_id, occurred_at, expected_version
         )
-        start = aware(planned_start, "planned_start")
+        start, session_id = aware(planned_start, "planned_start"), uuid4()
         journey.schedule_session(
-            acting, uuid4(), start, aware(planned_end, "planned_end"), facilitator_ids or [],
-            location, planned_day=self._local_date(journey, start),
-        )  # fmt: skip
-        return self._save(journey)
+            acting,
+            session_id,
+            start,
+            aware(planned_end, "planned_end"),
+            facilitator_ids or [],
+            location,
+            planned_day=self._local_date(journey, start),
+        )
+        return self._save(journey, created_id=session_id)
 
     def reschedule_session(
-        self, actor: Actor, journey_id: UUID, session_id: UUID, planned_start: datetime,
-        planned_end: datetime, reason: str, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        session_id: UUID,
+        planned_start: datetime,
+        planned_end: datetime,
+        reason: str,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Move a scheduled session to another time."""
         journey, acting = self._load(
             actor, "reschedule_session", journey_id, occurred_at, expected_version
         )
         start = aware(planned_start, "planned_start")
         journey.reschedule_session(
-            acting, session_id, start, aware(planned_end, "planned_end"), reason,
+            acting,
+            session_id,
+            start,
+            aware(planned_end, "planned_end"),
+            reason,
             planned_day=self._local_date(journey, start),
-        )  # fmt: skip
+        )
         return self._save(journey)
 
     def cancel_session(
-        self, actor: Actor, journey_id: UUID, session_id: UUID, reason: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        session_id: UUID,
+        reason: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Cancel a scheduled session."""
         journey, acting = self._load(
             actor, "cancel_session", journey_id, occurred_at, expected_version
@@ -377,50 +451,83 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def record_session_outcome(
-        self, actor: Actor, journey_id: UUID, session_id: UUID, started_at: datetime,
-        ended_at: datetime, facilitator_ids: list[UUID], doses: list[dict[str, Any]],
-        supportive_touch_used: bool = False, touch_areas: list[str] | None = None,
-        adverse_event: dict[str, Any] | None = None, notes: str | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        session_id: UUID,
+        started_at: datetime,
+        ended_at: datetime,
+        facilitator_ids: list[UUID],
+        doses: list[dict[str, Any]],
+        supportive_touch_used: bool = False,
+        touch_areas: list[str] | None = None,
+        adverse_event: dict[str, Any] | None = None,
+        notes: str | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
-        """Record a held session; its follow-ups are owed from its actual date in the clinic's zone."""
+    ) -> Written:
+        """Record a held session; follow-ups are owed from its actual date in the clinic's zone."""
         started = clinical_time(started_at, "started_at")
         journey, acting = self._load(
             actor, "record_session_outcome", journey_id, started, expected_version
         )
         clinic = self._get(Clinic, journey.clinic_id)
         journey.record_session_outcome(
-            acting, session_id, started, clinical_time(ended_at, "ended_at"), facilitator_ids,
+            acting,
+            session_id,
+            started,
+            clinical_time(ended_at, "ended_at"),
+            facilitator_ids,
             [{**dose, "given_at": self._dose_time(dose)} for dose in doses],
-            supportive_touch_used, touch_areas or [], adverse_event, notes,
+            supportive_touch_used,
+            touch_areas or [],
+            adverse_event,
+            notes,
             min_facilitators=clinic.min_facilitators,
             session_day=local_date(started, clinic.time_zone),
             follow_up_schedule=clinic.follow_up_schedule,
-        )  # fmt: skip
+        )
         return self._save(journey)
 
     # -- after a session -------------------------------------------------------------------
 
     def record_contact(
-        self, actor: Actor, journey_id: UUID, kind: ContactKind, follow_up_id: UUID | None = None,
-        duration_minutes: int | None = None, notes: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        kind: ContactKind,
+        follow_up_id: UUID | None = None,
+        duration_minutes: int | None = None,
+        notes: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Record an integration contact, against a follow-up or ad hoc."""
         journey, acting = self._load(
             actor, "record_contact", journey_id, occurred_at, expected_version
         )
+        contact_id = uuid4()
         journey.record_contact(
-            acting, uuid4(), kind, follow_up_id, duration_minutes, notes,
+            acting,
+            contact_id,
+            kind,
+            follow_up_id,
+            duration_minutes,
+            notes,
             contact_day=self._local_date(journey, acting.occurred_at),
-        )  # fmt: skip
-        return self._save(journey)
+        )
+        return self._save(journey, created_id=contact_id)
 
     def record_outreach(
-        self, actor: Actor, journey_id: UUID, follow_up_id: UUID, channel: OutreachChannel,
-        outcome: OutreachOutcome, notes: str | None = None, occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        follow_up_id: UUID,
+        channel: OutreachChannel,
+        outcome: OutreachOutcome,
+        notes: str | None = None,
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Record an attempt to reach the client about an open follow-up."""
         journey, acting = self._load(
             actor, "record_outreach", journey_id, occurred_at, expected_version
@@ -431,24 +538,36 @@ class Casework(Application[UUID]):
     # -- decisions -------------------------------------------------------------------------
 
     def pause_journey(
-        self, actor: Actor, journey_id: UUID, reason: str, review_date: date,
-        conditions_to_resume: list[str], occurred_at: datetime | None = None,
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        reason: str,
+        review_date: date,
+        conditions_to_resume: list[str],
+        occurred_at: datetime | None = None,
         expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+    ) -> Written:
         """Pause sessions, with a reason, a review date and conditions to resume."""
         journey, acting = self._load(
             actor, "pause_journey", journey_id, occurred_at, expected_version
         )
         journey.pause_journey(
-            acting, reason, review_date, conditions_to_resume,
+            acting,
+            reason,
+            review_date,
+            conditions_to_resume,
             decided_on=self._local_date(journey, acting.occurred_at),
-        )  # fmt: skip
+        )
         return self._save(journey)
 
     def resume_journey(
-        self, actor: Actor, journey_id: UUID, rationale: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        rationale: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Resume a paused journey."""
         journey, acting = self._load(
             actor, "resume_journey", journey_id, occurred_at, expected_version
@@ -457,9 +576,13 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def stop_journey(
-        self, actor: Actor, journey_id: UUID, rationale: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        rationale: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Stop sessions for clinical reasons."""
         journey, acting = self._load(
             actor, "stop_journey", journey_id, occurred_at, expected_version
@@ -468,9 +591,13 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def record_withdrawal(
-        self, actor: Actor, journey_id: UUID, reason: str | None = None,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        reason: str | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Record the client's withdrawal."""
         journey, acting = self._load(
             actor, "record_withdrawal", journey_id, occurred_at, expected_version
@@ -479,9 +606,13 @@ class Casework(Application[UUID]):
         return self._save(journey)
 
     def close_journey(
-        self, actor: Actor, journey_id: UUID, reason: str,
-        occurred_at: datetime | None = None, expected_version: int | None = None,
-    ) -> Written:  # fmt: skip
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        reason: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
         """Close the journey for good."""
         journey, acting = self._load(
             actor, "close_journey", journey_id, occurred_at, expected_version
@@ -494,7 +625,7 @@ class Casework(Application[UUID]):
     def get_journey(
         self, actor: Actor, journey_id: UUID, version: int | None = None
     ) -> dict[str, Any]:
-        """Return a journey's state (now, or as of a version), judged on today's date in the clinic."""
+        """Return a journey's state (now, or as of a version), judged on the clinic's today."""
         self._acting(actor, "read_journey", None)
         journey = self._journey(actor, journey_id)
         if version is not None:
@@ -505,9 +636,7 @@ class Casework(Application[UUID]):
 
     # -- plumbing shared by the commands ---------------------------------------------------
 
-    def _acting(
-        self, actor: Actor, command: str, occurred_at: datetime | None
-    ) -> Acting:
+    def _acting(self, actor: Actor, command: str, occurred_at: datetime | None) -> Acting:
         role = acting_role(actor, command)
         return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at))
 
@@ -544,14 +673,12 @@ class Casework(Application[UUID]):
         except NotFound:
             if field is None:
                 raise
-            raise InvalidInput.field(
-                field, "No such practitioner in this clinic."
-            ) from None
+            raise InvalidInput.field(field, "No such practitioner in this clinic.") from None
         return practitioner
 
     def _get(self, kind: type[A], aggregate_id: UUID) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"No such {kind.__name__.lower()}.") from None
         if not isinstance(aggregate, kind):
@@ -566,7 +693,7 @@ class Casework(Application[UUID]):
         given_at = dose.get("given_at")
         return None if given_at is None else aware(given_at, "given_at")
 
-    def _save(self, *aggregates: Aggregate) -> Written:
+    def _save(self, *aggregates: Aggregate, created_id: UUID | None = None) -> Written:
         try:
             recordings = self.save(*aggregates)
         except RecordConflictError:
@@ -575,4 +702,4 @@ class Casework(Application[UUID]):
                 "Another write changed this record first; reload and retry.",
             ) from None
         last = aggregates[-1]
-        return Written(last.id, last.version, recordings[-1].notification.id)
+        return Written(last.id, last.version, recordings[-1].notification.id, created_id)

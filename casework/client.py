@@ -1,4 +1,4 @@
-"""The client: known in the record by a clinic-unique pseudonym; identifying details live elsewhere."""
+"""The client: known by a clinic-unique pseudonym; identifying details live elsewhere."""
 
 from __future__ import annotations
 

@@ -15,17 +15,47 @@ from casework.roles import Role
 FOLLOW_UP_KINDS = ("integration_session", "phone_check_in", "safety_check")
 
 DEFAULT_FOLLOW_UP_SCHEDULE: list[dict[str, Any]] = [
-    {"kind": "integration_session", "label": "Integration session 1", "due_day": 1,
-     "window_start_day": 1, "window_end_day": 2, "owner_role": "integration_therapist"},
-    {"kind": "phone_check_in", "label": "Phone check-in (day 2)", "due_day": 2,
-     "window_start_day": 1, "window_end_day": 3, "owner_role": "integration_therapist"},
-    {"kind": "phone_check_in", "label": "Phone check-in (day 7)", "due_day": 7,
-     "window_start_day": 6, "window_end_day": 8, "owner_role": "integration_therapist"},
-    {"kind": "integration_session", "label": "Integration session 2", "due_day": 8,
-     "window_start_day": 5, "window_end_day": 12, "owner_role": "integration_therapist"},
-    {"kind": "integration_session", "label": "Integration session 3", "due_day": 15,
-     "window_start_day": 12, "window_end_day": 22, "owner_role": "integration_therapist"},
-]  # fmt: skip
+    {
+        "kind": "integration_session",
+        "label": "Integration session 1",
+        "due_day": 1,
+        "window_start_day": 1,
+        "window_end_day": 2,
+        "owner_role": "integration_therapist",
+    },
+    {
+        "kind": "phone_check_in",
+        "label": "Phone check-in (day 2)",
+        "due_day": 2,
+        "window_start_day": 1,
+        "window_end_day": 3,
+        "owner_role": "integration_therapist",
+    },
+    {
+        "kind": "phone_check_in",
+        "label": "Phone check-in (day 7)",
+        "due_day": 7,
+        "window_start_day": 6,
+        "window_end_day": 8,
+        "owner_role": "integration_therapist",
+    },
+    {
+        "kind": "integration_session",
+        "label": "Integration session 2",
+        "due_day": 8,
+        "window_start_day": 5,
+        "window_end_day": 12,
+        "owner_role": "integration_therapist",
+    },
+    {
+        "kind": "integration_session",
+        "label": "Integration session 3",
+        "due_day": 15,
+        "window_start_day": 12,
+        "window_end_day": 22,
+        "owner_role": "integration_therapist",
+    },
+]
 """PRODUCT.md's "MDMA-AT phase-3-like" schedule: days counted from D0, the day a session is held."""
 
 
@@ -49,15 +79,8 @@ def validate_follow_up_schedule(rules: list[dict[str, Any]]) -> list[dict[str, A
             errors[f"{where}.kind"] = [f"Must be one of: {', '.join(FOLLOW_UP_KINDS)}."]
         if rule["owner_role"] not in {role.value for role in Role}:
             errors[f"{where}.owner_role"] = ["Unknown role."]
-        if (
-            not 0
-            <= rule["window_start_day"]
-            <= rule["due_day"]
-            <= rule["window_end_day"]
-        ):
-            errors[where] = [
-                "Needs 0 <= window_start_day <= due_day <= window_end_day."
-            ]
+        if not 0 <= rule["window_start_day"] <= rule["due_day"] <= rule["window_end_day"]:
+            errors[where] = ["Needs 0 <= window_start_day <= due_day <= window_end_day."]
     if errors:
         raise InvalidInput(errors)
     return [dict(rule) for rule in rules]

@@ -35,9 +35,7 @@ class InvalidInput(CaseworkError):
 class RuleViolation(CaseworkError):
     """Raised when a command would break a rule of the journey; `reason` is a stable code."""
 
-    def __init__(
-        self, reason: str, message: str, details: dict[str, object] | None = None
-    ) -> None:
+    def __init__(self, reason: str, message: str, details: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.details = details or {}

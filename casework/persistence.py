@@ -16,9 +16,7 @@ def persistence_environment(database_url: str) -> dict[str, str]:
     if url.scheme == "sqlite":
         path = unquote(url.path[1:] if url.path.startswith("/") else url.path)
         if not path or path == ":memory:":
-            raise ValueError(
-                "Casework needs a SQLite file: use sqlite:///path/to/file.sqlite"
-            )
+            raise ValueError("Casework needs a SQLite file: use sqlite:///path/to/file.sqlite")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -39,6 +37,4 @@ def persistence_environment(database_url: str) -> dict[str, str]:
         }
     if url.scheme == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-    raise ValueError(
-        "CASEWORK_DATABASE_URL must start with sqlite:///, postgresql:// or memory://"
-    )
+    raise ValueError("CASEWORK_DATABASE_URL must start with sqlite:///, postgresql:// or memory://")

@@ -54,9 +54,7 @@ class Practitioner(Aggregate):
     ) -> None:
         """Give the practitioner another role."""
         if role.value in self.roles:
-            raise RuleViolation(
-                "role_already_held", "The practitioner already holds this role."
-            )
+            raise RuleViolation("role_already_held", "The practitioner already holds this role.")
         self._grant_role(actor_id, actor_role, occurred_at, role.value)
 
     @event(RoleGranted)
@@ -73,9 +71,7 @@ class Practitioner(Aggregate):
     ) -> None:
         """Take a role away from the practitioner."""
         if role.value not in self.roles:
-            raise RuleViolation(
-                "role_not_held", "The practitioner does not hold this role."
-            )
+            raise RuleViolation("role_not_held", "The practitioner does not hold this role.")
         self._revoke_role(actor_id, actor_role, occurred_at, role.value)
 
     @event(RoleRevoked)
@@ -90,6 +86,4 @@ class Practitioner(Aggregate):
 
     def as_actor(self) -> Actor:
         """Return the actor that commands run for when this practitioner acts."""
-        return Actor(
-            self.id, self.clinic_id, frozenset(Role(role) for role in self.roles)
-        )
+        return Actor(self.id, self.clinic_id, frozenset(Role(role) for role in self.roles))

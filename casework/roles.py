@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 from uuid import UUID
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """A role a practitioner holds in their clinic."""
 
     INTAKE_COORDINATOR = "intake_coordinator"
@@ -21,7 +21,7 @@ class Role(str, Enum):
 
 
 OPERATOR = "operator"
-"""The acting role recorded when the service operator (not a practitioner) acts, e.g. registering a clinic."""
+"""The acting role recorded when the service operator (no practitioner) acts."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Actor:
 
 
 class Acting(NamedTuple):
-    """Who acts, in which role, and when the act happened in clinical time; every event carries it."""
+    """Who acts, in which role, and when it happened in clinical time; every event has it."""
 
     actor_id: UUID
     actor_role: str

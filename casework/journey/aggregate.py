@@ -15,10 +15,13 @@ from eventsourcing.domain import Aggregate, event
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.journey.followups import plan_follow_ups
 from casework.journey.rules import (
+    adverse_event_values,
     check_doses,
     check_screening_input,
     check_session_times,
     check_touch,
+    criteria_values,
+    dose_values,
 )
 from casework.journey.values import (
     ELIGIBLE_OUTCOMES,
@@ -57,12 +60,8 @@ _REFUSALS_BY_STATUS = {
 }
 
 
-def _recorded(
-    acting_fields: tuple[UUID, str, datetime], timestamp: datetime | None
-) -> Recorded:
-    assert (
-        timestamp is not None
-    )  # the library always sets it before the event is applied
+def _recorded(acting_fields: tuple[UUID, str, datetime], timestamp: datetime | None) -> Recorded:
+    assert timestamp is not None  # the library always sets it before the event is applied
     return Recorded(*acting_fields, recorded_at=timestamp)
 
 
@@ -131,9 +130,7 @@ class Journey(Aggregate):
             raise RuleViolation(
                 "already_on_care_team", "The practitioner already has this role here."
             )
-        self._assign_care_team_member(
-            *acting, practitioner_id=practitioner_id, role=role.value
-        )
+        self._assign_care_team_member(*acting, practitioner_id=practitioner_id, role=role.value)
 
     @event(CareTeamMemberAssigned)
     def _assign_care_team_member(
@@ -159,9 +156,7 @@ class Journey(Aggregate):
         self._check_open(acting)
         if not any(m.practitioner_id == practitioner_id for m in self.care_team):
             raise NotFound("The practitioner is not on this journey's care team.")
-        self._unassign_care_team_member(
-            *acting, practitioner_id=practitioner_id, reason=reason
-        )
+        self._unassign_care_team_member(*acting, practitioner_id=practitioner_id, reason=reason)
 
     @event(CareTeamMemberUnassigned)
     def _unassign_care_team_member(
@@ -172,13 +167,9 @@ class Journey(Aggregate):
         practitioner_id: UUID,
         reason: str | None,
     ) -> None:
-        self.care_team = [
-            m for m in self.care_team if m.practitioner_id != practitioner_id
-        ]
+        self.care_team = [m for m in self.care_team if m.practitioner_id != practitioner_id]
 
-    def care_team_member(
-        self, practitioner_id: UUID, role: CareRole
-    ) -> CareTeamMember | None:
+    def care_team_member(self, practitioner_id: UUID, role: CareRole) -> CareTeamMember | None:
         """Return the care-team membership of `practitioner_id` in `role`, if there is one."""
         for member in self.care_team:
             if member.practitioner_id == practitioner_id and member.role == role.value:
@@ -209,17 +200,13 @@ class Journey(Aggregate):
         """Record who decided eligibility, on which criteria, why, and until when it holds."""
         self._check_open(acting)
         self._check_not_ended()
-        check_screening_input(
-            outcome, criteria, rationale, conditions, valid_until, decided_on
-        )
+        check_screening_input(outcome, criteria, rationale, conditions, valid_until, decided_on)
         if co_signer_id == acting.actor_id:
-            raise InvalidInput.field(
-                "co_signer_id", "The co-signer must not be the decider."
-            )
+            raise InvalidInput.field("co_signer_id", "The co-signer must not be the decider.")
         self._record_screening_decision(
             *acting,
             outcome=outcome.value,
-            criteria=[dict(c) for c in criteria],
+            criteria=criteria_values(criteria),
             rationale=rationale,
             conditions=list(conditions),
             co_signer_id=co_signer_id,
@@ -250,7 +237,7 @@ class Journey(Aggregate):
                 co_signer_id,
                 valid_until,
                 decided,
-            )  # fmt: skip
+            )
         )
 
     # -- consents, preparation, safety plan ------------------------------------------------
@@ -266,13 +253,9 @@ class Journey(Aggregate):
         """Record a consent; supportive touch needs the scope the client agreed to."""
         self._check_open(acting)
         if self.active_consent(kind) is not None:
-            raise RuleViolation(
-                "consent_already_active", "This consent is already given."
-            )
+            raise RuleViolation("consent_already_active", "This consent is already given.")
         if kind is ConsentKind.SUPPORTIVE_TOUCH and not scope:
-            raise InvalidInput.field(
-                "scope", "Name the agreed scope of supportive touch."
-            )
+            raise InvalidInput.field("scope", "Name the agreed scope of supportive touch.")
         self._give_consent(*acting, kind=kind.value, scope=list(scope), notes=notes)
 
     @event(ConsentGiven)
@@ -293,15 +276,11 @@ class Journey(Aggregate):
         kind: str
         reason: str | None
 
-    def withdraw_consent(
-        self, acting: Acting, kind: ConsentKind, reason: str | None
-    ) -> None:
+    def withdraw_consent(self, acting: Acting, kind: ConsentKind, reason: str | None) -> None:
         """Record that the client withdrew a consent; it takes effect at once."""
         self._check_open(acting)
         if self.active_consent(kind) is None:
-            raise RuleViolation(
-                "consent_not_active", "There is no active consent of this kind."
-            )
+            raise RuleViolation("consent_not_active", "There is no active consent of this kind.")
         self._withdraw_consent(*acting, kind=kind.value, reason=reason)
 
     @event(ConsentWithdrawn)
@@ -316,9 +295,7 @@ class Journey(Aggregate):
     ) -> None:
         for consent in self.consents:
             if consent.kind == kind and consent.active:
-                consent.withdrawn = _recorded(
-                    (actor_id, actor_role, occurred_at), timestamp
-                )
+                consent.withdrawn = _recorded((actor_id, actor_role, occurred_at), timestamp)
                 consent.withdrawal_reason = reason
 
     def active_consent(self, kind: ConsentKind) -> Consent | None:
@@ -366,9 +343,7 @@ class Journey(Aggregate):
     ) -> None:
         held = _recorded((actor_id, actor_role, occurred_at), timestamp)
         self.preparation_sessions.append(
-            PreparationSession(
-                preparation_id, duration_minutes, list(topics), notes, held
-            )
+            PreparationSession(preparation_id, duration_minutes, list(topics), notes, held)
         )
 
     class SafetyPlanRecorded(Event):
@@ -419,7 +394,7 @@ class Journey(Aggregate):
     # -- sessions --------------------------------------------------------------------------
 
     def session_blockers(self, on: date) -> list[str]:
-        """Return the reason codes that keep a session on `on` from being scheduled (none: ready)."""
+        """Return the reason codes that keep a session on `on` from being scheduled."""
         blockers: list[str] = []
         if self.status is Status.CLOSED:
             return ["journey_closed"]
@@ -488,12 +463,8 @@ class Journey(Aggregate):
     ) -> None:
         """Schedule a medicine session; `planned_day` is its date in the clinic's time zone."""
         self._check_open(acting)
-        check_session_times(
-            planned_start, planned_end, ("planned_start", "planned_end")
-        )
-        if any(
-            s.status == SessionStatus.SCHEDULED.value for s in self.sessions.values()
-        ):
+        check_session_times(planned_start, planned_end, ("planned_start", "planned_end"))
+        if any(s.status == SessionStatus.SCHEDULED.value for s in self.sessions.values()):
             raise RuleViolation(
                 "session_already_scheduled",
                 "Another session is scheduled and not yet held.",
@@ -524,9 +495,14 @@ class Journey(Aggregate):
     ) -> None:
         scheduled = _recorded((actor_id, actor_role, occurred_at), timestamp)
         self.sessions[session_id] = Session(
-            session_id, SessionStatus.SCHEDULED.value, planned_start, planned_end,
-            list(facilitator_ids), location, scheduled,
-        )  # fmt: skip
+            session_id,
+            SessionStatus.SCHEDULED.value,
+            planned_start,
+            planned_end,
+            list(facilitator_ids),
+            location,
+            scheduled,
+        )
 
     class SessionRescheduled(Event):
         session_id: UUID
@@ -546,9 +522,7 @@ class Journey(Aggregate):
         """Move a scheduled session; every scheduling rule is checked again for the new date."""
         self._check_open(acting)
         self._scheduled_session(session_id)
-        check_session_times(
-            planned_start, planned_end, ("planned_start", "planned_end")
-        )
+        check_session_times(planned_start, planned_end, ("planned_start", "planned_end"))
         self._check_can_schedule(planned_day)
         self._reschedule_session(
             *acting,
@@ -641,7 +615,7 @@ class Journey(Aggregate):
         if len(set(facilitator_ids)) < min_facilitators:
             raise RuleViolation(
                 "too_few_facilitators",
-                f"The clinic's protocol needs at least {min_facilitators} facilitator(s) per session.",
+                f"The clinic's protocol needs {min_facilitators} facilitator(s) per session.",
             )
         self._check_facilitators(facilitator_ids, "facilitator_ids")
         check_doses(doses, started_at, ended_at)
@@ -658,14 +632,12 @@ class Journey(Aggregate):
             started_at=started_at,
             ended_at=ended_at,
             facilitator_ids=list(facilitator_ids),
-            doses=[dict(d) for d in doses],
+            doses=dose_values(doses),
             supportive_touch_used=supportive_touch_used,
             touch_areas=list(touch_areas),
-            adverse_event=dict(adverse_event) if adverse_event else None,
+            adverse_event=adverse_event_values(adverse_event),
             notes=notes,
-            follow_ups=plan_follow_ups(
-                session_id, session_day, follow_up_schedule, owners
-            ),
+            follow_ups=plan_follow_ups(session_id, session_day, follow_up_schedule, owners),
         )
 
     @event(SessionOutcomeRecorded)
@@ -708,13 +680,9 @@ class Journey(Aggregate):
         if follow_up is None:
             raise NotFound("No such follow-up on this journey.")
         if follow_up.done_on is not None:
-            raise RuleViolation(
-                "follow_up_already_done", "A contact is already recorded for it."
-            )
+            raise RuleViolation("follow_up_already_done", "A contact is already recorded for it.")
         if follow_up.cancelled:
-            raise RuleViolation(
-                "follow_up_cancelled", "The follow-up was cancelled at closure."
-            )
+            raise RuleViolation("follow_up_cancelled", "The follow-up was cancelled at closure.")
         return follow_up
 
     class ContactRecorded(Event):
@@ -789,9 +757,12 @@ class Journey(Aggregate):
         self._check_open(acting)
         self._open_follow_up(follow_up_id)
         self._record_outreach(
-            *acting, follow_up_id=follow_up_id, channel=channel.value, outcome=outcome.value,
+            *acting,
+            follow_up_id=follow_up_id,
+            channel=channel.value,
+            outcome=outcome.value,
             notes=notes,
-        )  # fmt: skip
+        )
 
     @event(OutreachRecorded)
     def _record_outreach(
@@ -825,13 +796,13 @@ class Journey(Aggregate):
         self._check_open(acting)
         self._check_sessions_allowed()
         if review_date < decided_on:
-            raise InvalidInput.field(
-                "review_date", "Must not be before the day of the decision."
-            )
+            raise InvalidInput.field("review_date", "Must not be before the day of the decision.")
         self._pause_journey(
-            *acting, reason=reason, review_date=review_date,
+            *acting,
+            reason=reason,
+            review_date=review_date,
             conditions_to_resume=list(conditions_to_resume),
-        )  # fmt: skip
+        )
 
     @event(JourneyPaused)
     def _pause_journey(

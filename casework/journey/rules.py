@@ -7,7 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 from casework.errors import InvalidInput, RuleViolation
-from casework.journey.values import DoseKind, ScreeningOutcome
+from casework.journey.values import (
+    AdverseEventSeverity,
+    CriterionResult,
+    DoseKind,
+    ScreeningOutcome,
+)
 
 MAX_SESSION_LENGTH = timedelta(hours=24)
 
@@ -38,9 +43,7 @@ def check_screening_input(
         raise InvalidInput(errors)
 
 
-def check_session_times(
-    started_at: datetime, ended_at: datetime, fields: tuple[str, str]
-) -> None:
+def check_session_times(started_at: datetime, ended_at: datetime, fields: tuple[str, str]) -> None:
     """Refuse a session that ends before it starts or lasts longer than a day."""
     if ended_at <= started_at:
         raise InvalidInput.field(fields[1], f"Must be after {fields[0]}.")
@@ -48,10 +51,8 @@ def check_session_times(
         raise InvalidInput.field(fields[1], "A session lasts at most 24 hours.")
 
 
-def check_doses(
-    doses: list[dict[str, Any]], started_at: datetime, ended_at: datetime
-) -> None:
-    """Refuse doses outside the session, a missing initial dose, or a withheld dose with no reason."""
+def check_doses(doses: list[dict[str, Any]], started_at: datetime, ended_at: datetime) -> None:
+    """Refuse doses outside the session, no initial dose, or a dose withheld with no reason."""
     errors: dict[str, list[str]] = {}
     initial = 0
     for index, dose in enumerate(doses):
@@ -59,16 +60,12 @@ def check_doses(
         where = f"doses.{index}"
         if kind is DoseKind.SUPPLEMENTAL_WITHHELD:
             if not (dose.get("reason") or "").strip():
-                errors[f"{where}.reason"] = [
-                    "Required when a supplemental dose is withheld."
-                ]
+                errors[f"{where}.reason"] = ["Required when a supplemental dose is withheld."]
             continue
         initial += kind is DoseKind.INITIAL
         amount = dose.get("amount_mg")
         if not isinstance(amount, Decimal) or amount <= 0:
-            errors[f"{where}.amount_mg"] = [
-                "Required: a positive amount in milligrams."
-            ]
+            errors[f"{where}.amount_mg"] = ["Required: a positive amount in milligrams."]
         given_at = dose.get("given_at")
         if not isinstance(given_at, datetime) or not started_at <= given_at <= ended_at:
             errors[f"{where}.given_at"] = ["Required: a time within the session."]
@@ -82,9 +79,7 @@ def check_touch(used: bool, areas: list[str], consent_scope: list[str] | None) -
     """Refuse supportive touch without active consent, or outside the scope agreed in it."""
     if not used:
         if areas:
-            raise InvalidInput.field(
-                "touch_areas", "Only allowed when supportive touch was used."
-            )
+            raise InvalidInput.field("touch_areas", "Only allowed when supportive touch was used.")
         return
     if consent_scope is None:
         raise RuleViolation(
@@ -101,3 +96,39 @@ def check_touch(used: bool, areas: list[str], consent_scope: list[str] | None) -
             "Supportive touch was used outside the scope the client agreed to.",
             {"outside_scope": outside, "agreed_scope": consent_scope},
         )
+
+
+def criteria_values(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return screening criteria as plain values (enums by value)."""
+    return [
+        {
+            "category": c["category"],
+            "result": CriterionResult(c["result"]).value,
+            "note": c.get("note"),
+        }
+        for c in criteria
+    ]
+
+
+def dose_values(doses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return doses as plain values (enums by value)."""
+    return [
+        {
+            "kind": DoseKind(d["kind"]).value,
+            "amount_mg": d.get("amount_mg"),
+            "given_at": d.get("given_at"),
+            "reason": d.get("reason"),
+        }
+        for d in doses
+    ]
+
+
+def adverse_event_values(adverse_event: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return an adverse event as plain values (enums by value), or None."""
+    if adverse_event is None:
+        return None
+    return {
+        "severity": AdverseEventSeverity(adverse_event["severity"]).value,
+        "description": adverse_event["description"],
+        "action_taken": adverse_event.get("action_taken"),
+    }

@@ -26,9 +26,7 @@ def describe_journey(journey: Journey, today: date) -> dict[str, Any]:
         "existing_support": journey.existing_support,
         "intake": asdict(journey.intake),
         "care_team": [asdict(member) for member in journey.care_team],
-        "screening_decisions": [
-            asdict(decision) for decision in journey.screening_decisions
-        ],
+        "screening_decisions": [asdict(decision) for decision in journey.screening_decisions],
         "consents": [{**asdict(c), "active": c.active} for c in journey.consents],
         "preparation_sessions": [asdict(p) for p in journey.preparation_sessions],
         "safety_plan": asdict(journey.safety_plan) if journey.safety_plan else None,
@@ -36,9 +34,7 @@ def describe_journey(journey: Journey, today: date) -> dict[str, Any]:
         "sessions": [asdict(session) for session in journey.sessions.values()],
         "follow_ups": [
             {**asdict(f), "status": f.status_on(today).value}
-            for f in sorted(
-                journey.follow_ups.values(), key=lambda f: (f.due_on, f.label)
-            )
+            for f in sorted(journey.follow_ups.values(), key=lambda f: (f.due_on, f.label))
         ],
         "contacts": [asdict(contact) for contact in journey.contacts],
         "decisions": [asdict(decision) for decision in journey.decisions],

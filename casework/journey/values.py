@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Whether care goes on, and whether sessions may."""
 
     ACTIVE = "active"
@@ -19,7 +19,7 @@ class Status(str, Enum):
     CLOSED = "closed"
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     """Where the journey stands in PRODUCT.md's state machine."""
 
     INTAKE = "intake"
@@ -32,7 +32,7 @@ class Phase(str, Enum):
     CLOSED = "closed"
 
 
-class ScreeningOutcome(str, Enum):
+class ScreeningOutcome(StrEnum):
     """The outcome of a screening decision."""
 
     ELIGIBLE = "eligible"
@@ -47,7 +47,7 @@ ELIGIBLE_OUTCOMES = {
 }
 
 
-class CriterionResult(str, Enum):
+class CriterionResult(StrEnum):
     """The result of one screening criterion."""
 
     MET = "met"
@@ -55,7 +55,7 @@ class CriterionResult(str, Enum):
     UNKNOWN = "unknown"
 
 
-class ConsentKind(str, Enum):
+class ConsentKind(StrEnum):
     """What a consent covers."""
 
     TREATMENT = "treatment"
@@ -64,7 +64,7 @@ class ConsentKind(str, Enum):
     DATA_SHARING = "data_sharing"
 
 
-class CareRole(str, Enum):
+class CareRole(StrEnum):
     """The roles a practitioner can hold on one journey's care team."""
 
     FACILITATOR = "facilitator"
@@ -72,7 +72,7 @@ class CareRole(str, Enum):
     CLINICAL_LEAD = "clinical_lead"
 
 
-class DoseKind(str, Enum):
+class DoseKind(StrEnum):
     """A dose given in a session, or a supplemental dose deliberately withheld."""
 
     INITIAL = "initial"
@@ -80,7 +80,7 @@ class DoseKind(str, Enum):
     SUPPLEMENTAL_WITHHELD = "supplemental_withheld"
 
 
-class AdverseEventSeverity(str, Enum):
+class AdverseEventSeverity(StrEnum):
     """How serious an adverse event in a session was."""
 
     MILD = "mild"
@@ -89,7 +89,7 @@ class AdverseEventSeverity(str, Enum):
     SERIOUS = "serious"
 
 
-class ContactKind(str, Enum):
+class ContactKind(StrEnum):
     """An integration contact after a session."""
 
     INTEGRATION_SESSION = "integration_session"
@@ -98,7 +98,7 @@ class ContactKind(str, Enum):
     OTHER = "other"
 
 
-class OutreachChannel(str, Enum):
+class OutreachChannel(StrEnum):
     """How an attempt to reach the client was made."""
 
     PHONE = "phone"
@@ -108,7 +108,7 @@ class OutreachChannel(str, Enum):
     IN_PERSON = "in_person"
 
 
-class OutreachOutcome(str, Enum):
+class OutreachOutcome(StrEnum):
     """What an outreach attempt achieved."""
 
     NO_ANSWER = "no_answer"
@@ -117,7 +117,7 @@ class OutreachOutcome(str, Enum):
     REACHED_DECLINED = "reached_declined"
 
 
-class SessionStatus(str, Enum):
+class SessionStatus(StrEnum):
     """Where a medicine session stands."""
 
     SCHEDULED = "scheduled"
@@ -125,7 +125,7 @@ class SessionStatus(str, Enum):
     CANCELLED = "cancelled"
 
 
-class FollowUpStatus(str, Enum):
+class FollowUpStatus(StrEnum):
     """PRODUCT.md's follow-up states, judged against a date in the clinic's time zone."""
 
     UPCOMING = "upcoming"

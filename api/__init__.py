@@ -1,0 +1,23 @@
+"""The Flask API: `create_app` is the only place things are wired together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from api import auth, cli, errors, resources, services
+from api.config import load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Casework API from `CASEWORK_*` environment variables, then `config`."""
+    app = Flask("casework")
+    app.config.update(load_config(config))
+    services.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+    resources.init_app(app)
+    cli.init_app(app)
+    return app

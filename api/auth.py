@@ -1,0 +1,73 @@
+"""Bearer-token authentication: every request but the public ones names a practitioner."""
+
+from __future__ import annotations
+
+import hmac
+from http import HTTPStatus
+
+from flask import Flask, Response, current_app, g, request
+
+from api.errors import error_response
+from api.services import casework
+from casework.errors import Forbidden
+from casework.roles import Actor
+
+PUBLIC_ENDPOINTS = {
+    "health.Health",
+    "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+    "static",
+}
+
+
+def bearer_token() -> str | None:
+    """Return the bearer token the request carries, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def unauthorised(message: str) -> Response:
+    """Return a 401 that tells the client how to authenticate."""
+    response = error_response(HTTPStatus.UNAUTHORIZED, message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="casework"'
+    return response
+
+
+def authenticate() -> Response | None:
+    """Resolve the bearer token to the practitioner (or the operator) it was issued to.
+
+    Unknown URLs (no endpoint) fall through to a plain 404.
+    """
+    g.actor, g.is_operator = None, False
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    token = bearer_token()
+    if token is None:
+        return unauthorised("Send 'Authorization: Bearer <token>'.")
+    operator_token = current_app.config["OPERATOR_TOKEN"]
+    if operator_token and hmac.compare_digest(token.encode(), str(operator_token).encode()):
+        g.is_operator = True
+        return None
+    g.actor = casework().authenticate(token)
+    if g.actor is None:
+        return unauthorised("The token is unknown or revoked.")
+    return None
+
+
+def current_actor() -> Actor:
+    """Return the practitioner the request acts for (the operator acts for none)."""
+    if g.actor is None:
+        raise Forbidden("This needs a practitioner's token.")
+    actor: Actor = g.actor
+    return actor
+
+
+def require_operator() -> None:
+    """Refuse anyone but the operator (who holds CASEWORK_OPERATOR_TOKEN)."""
+    if not g.is_operator:
+        raise Forbidden("Only the service operator may do this.")
+
+
+def init_app(app: Flask) -> None:
+    """Authenticate every request before its view runs."""
+    app.before_request(authenticate)

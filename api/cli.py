@@ -1,0 +1,132 @@
+"""Command line: `casework demo`, `casework tokens issue|revoke`, `casework clinics register`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID, uuid5
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, with_appcontext
+
+from api.services import casework
+from casework.roles import Actor, Role
+
+DEMO_NAMESPACE = UUID("0b8a5a4e-9f1d-4a53-8e7a-0c6d1f2b3a41")
+DEMO_CLINIC_ID = uuid5(DEMO_NAMESPACE, "clinic")
+DEMO_TIME_ZONE = "Europe/Amsterdam"
+DEMO_TOKENS_FILE = Path("var/demo-tokens.env")
+
+
+def demo_practitioner_id(role: Role) -> UUID:
+    """Return the fixed id of the demo practitioner who holds `role`."""
+    return uuid5(DEMO_NAMESPACE, role.value)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create (or reuse) the demo clinic with one practitioner per role; print fresh tokens."""
+    app = casework()
+    admin_id = demo_practitioner_id(Role.ADMIN)
+    if DEMO_CLINIC_ID not in app.repository:
+        app.register_clinic(
+            "Demo Clinic",
+            DEMO_TIME_ZONE,
+            "Demo Admin",
+            clinic_id=DEMO_CLINIC_ID,
+            admin_id=admin_id,
+        )
+        admin = Actor(admin_id, DEMO_CLINIC_ID, frozenset({Role.ADMIN}))
+        for role in Role:
+            if role is not Role.ADMIN:
+                app.register_practitioner(
+                    admin,
+                    f"Demo {role.value.replace('_', ' ')}",
+                    [role],
+                    [],
+                    [],
+                    practitioner_id=demo_practitioner_id(role),
+                )
+        click.echo(f"Created the demo clinic {DEMO_CLINIC_ID} ({DEMO_TIME_ZONE}).")
+    else:
+        click.echo(f"Reusing the demo clinic {DEMO_CLINIC_ID} ({DEMO_TIME_ZONE}).")
+    lines = []
+    for role in Role:
+        practitioner_id = demo_practitioner_id(role)
+        secret, _ = app.issue_token(practitioner_id, label="demo")
+        lines.append(f"export CW_{role.name}={secret}  # practitioner {practitioner_id}")
+    DEMO_TOKENS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_TOKENS_FILE.write_text("\n".join(lines) + "\n")
+    DEMO_TOKENS_FILE.chmod(0o600)
+    click.echo("\nOne access token per role (also in var/demo-tokens.env: `source` it):\n")
+    click.echo("\n".join(lines))
+    click.echo(
+        "\nTry:  source var/demo-tokens.env\n"
+        "      curl -s -X POST localhost:5000/journeys"
+        ' -H "Authorization: Bearer $CW_INTAKE_COORDINATOR"'
+        " -H 'Content-Type: application/json'"
+        ' -d \'{"client_pseudonym": "CW-0001", "referral_source": "GP",'
+        ' "primary_need": "PTSD after an assault"}\'\n'
+        "The README walks one client from intake to closure.\n"
+    )
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """Issue and revoke bearer tokens."""
+
+
+@tokens_group.command("issue")
+@click.argument("practitioner_id", type=click.UUID)
+@click.option("--label", default="cli", help="What the token is for (kept with it).")
+@with_appcontext
+def issue_token_command(practitioner_id: UUID, label: str) -> None:
+    """Issue a token for a practitioner; it is shown once and stored only as a hash."""
+    secret, token_id = casework().issue_token(practitioner_id, label)
+    click.echo(f"token id: {token_id}\ntoken:    {secret}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=click.UUID)
+@click.option("--reason", required=True, help="Why the token is revoked.")
+@with_appcontext
+def revoke_token_command(token_id: UUID, reason: str) -> None:
+    """Revoke a token by its id: it stops working at once."""
+    casework().revoke_token(token_id, reason)
+    click.echo(f"revoked {token_id}")
+
+
+@click.group("clinics")
+def clinics_group() -> None:
+    """Register clinics."""
+
+
+@clinics_group.command("register")
+@click.option("--name", required=True)
+@click.option("--time-zone", required=True, help="IANA time zone, e.g. Europe/Amsterdam")
+@click.option("--admin-name", required=True, help="Display name of the clinic's first admin.")
+@with_appcontext
+def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
+    """Register a clinic with the default follow-up schedule and issue its admin a token."""
+    app = casework()
+    written, admin_id = app.register_clinic(name, time_zone, admin_name)
+    secret, token_id = app.issue_token(admin_id, label="first admin")
+    click.echo(
+        f"clinic:   {written.id}\nadmin:    {admin_id}\ntoken id: {token_id}\ntoken:    {secret}"
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Add the commands to `flask --app api` (and so to `casework`)."""
+    for command in (demo_command, tokens_group, clinics_group):
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from api import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(create_app=_create_app, help="Casework administration commands.")

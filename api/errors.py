@@ -1,0 +1,75 @@
+"""One table maps the domain's errors to HTTP; every error answers the same JSON envelope."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError
+from flask import Flask, Response, current_app, jsonify
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from casework.errors import (
+    CaseworkError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
+
+STATUS_BY_ERROR: dict[type[CaseworkError], HTTPStatus] = {
+    NotFound: HTTPStatus.NOT_FOUND,
+    Forbidden: HTTPStatus.FORBIDDEN,
+    InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
+    RuleViolation: HTTPStatus.CONFLICT,
+    Conflict: HTTPStatus.CONFLICT,
+}
+
+RETRY_AFTER_SECONDS = 5
+
+
+def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response:
+    """Return flask-smorest's error envelope, `{code, status, message, ...}`."""
+    payload = {"code": status.value, "status": status.phrase, "message": message, **extra}
+    response = jsonify(payload)
+    response.status_code = status.value
+    return response
+
+
+def handle_casework_error(error: CaseworkError) -> Response:
+    """Answer a domain error with its status, reason code and field errors."""
+    status = next(s for kind, s in STATUS_BY_ERROR.items() if isinstance(error, kind))
+    extra: dict[str, Any] = {}
+    if isinstance(error, RuleViolation | Conflict):
+        extra["reason"] = error.reason
+    if isinstance(error, RuleViolation) and error.details:
+        extra["details"] = error.details
+    if isinstance(error, InvalidInput):
+        extra["errors"] = {"json": error.errors}
+    return error_response(status, error.message, **extra)
+
+
+def handle_store_unavailable(_: Exception) -> Response:
+    """Answer 503 while the store cannot be reached; nothing was written."""
+    response = error_response(
+        HTTPStatus.SERVICE_UNAVAILABLE, "The record store is unavailable; retry shortly."
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def handle_body_too_large(_: RequestEntityTooLarge) -> Response:
+    """Answer 413 with the limit, before the body is read."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+    return error_response(
+        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"The body is larger than {limit} KiB."
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers (HTTP errors themselves are handled by flask-smorest's Api)."""
+    app.register_error_handler(CaseworkError, handle_casework_error)
+    app.register_error_handler(OperationalError, handle_store_unavailable)
+    app.register_error_handler(InterfaceError, handle_store_unavailable)
+    app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)

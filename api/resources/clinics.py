@@ -1,0 +1,30 @@
+"""Clinics: registered by the service operator, each with its first admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import require_operator
+from api.schemas.staff import ClinicRegisteredSchema, RegisterClinicSchema
+from api.services import casework
+
+blp = Blueprint("clinics", __name__, url_prefix="/clinics", description="Clinics (operator)")
+
+
+@blp.route("")
+class Clinics(MethodView):
+    @blp.arguments(RegisterClinicSchema)
+    @blp.response(201, ClinicRegisteredSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Register a clinic and its first admin (needs CASEWORK_OPERATOR_TOKEN)."""
+        require_operator()
+        written, admin_id = casework().register_clinic(**data)
+        return {
+            "id": written.id,
+            "version": written.version,
+            "position": written.position,
+            "admin_id": admin_id,
+        }

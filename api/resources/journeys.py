@@ -1,0 +1,42 @@
+"""Journeys: intake opens one; reading one replays it (now or as of a version)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import current_actor
+from api.schemas.common import VersionQuerySchema, WrittenSchema
+from api.schemas.journey_state import JourneySchema
+from api.schemas.journeys import RecordIntakeSchema
+from api.services import casework
+
+blp = Blueprint("journeys", __name__, url_prefix="/journeys", description="Journeys of care")
+
+
+@blp.route("")
+class Journeys(MethodView):
+    @blp.arguments(RecordIntakeSchema)
+    @blp.response(201, WrittenSchema)
+    def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Record an intake: open a journey for a client (by pseudonym)."""
+        written = casework().record_intake(current_actor(), **data)
+        location = url_for("journeys.JourneyById", journey_id=written.id)
+        return asdict(written), 201, {"Location": location}
+
+
+@blp.route("/<uuid:journey_id>")
+class JourneyById(MethodView):
+    @blp.arguments(VersionQuerySchema, location="query")
+    @blp.response(200, JourneySchema)
+    def get(
+        self, query: dict[str, Any], journey_id: UUID
+    ) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Show a journey as it stands now, or as it stood at `?version=`."""
+        state = casework().get_journey(current_actor(), journey_id, version=query["version"])
+        return state, 200, {"ETag": f'"{state["version"]}"'}

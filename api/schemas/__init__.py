@@ -1,0 +1,1 @@
+"""Marshmallow schemas: inputs named verb+noun, outputs named as nouns."""

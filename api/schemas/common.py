@@ -1,0 +1,61 @@
+"""Field builders and the schemas every resource shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
+    """Return a string field that refuses empty and over-long values."""
+    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def optional_text(max_length: int = LONG_TEXT) -> fields.String:
+    """Return an optional, nullable string field with a length limit."""
+    return text(max_length, load_default=None, allow_none=True)
+
+
+def text_list(min_items: int = 0, max_items: int = 50, **kwargs: Any) -> fields.List:
+    """Return a list of short strings with a bounded number of items."""
+    return fields.List(text(), validate=validate.Length(min=min_items, max=max_items), **kwargs)
+
+
+class ClinicalTimeSchema(Schema):
+    """Base of every command input: when it happened in clinical time (default: now)."""
+
+    occurred_at = fields.AwareDateTime(
+        load_default=None,
+        metadata={"description": "When it happened (clinical time, with offset); defaults to now."},
+    )
+
+
+class WrittenSchema(Schema):
+    """What every write answers."""
+
+    id = fields.UUID(required=True, metadata={"description": "The aggregate written."})
+    version = fields.Integer(required=True, metadata={"description": "Its new stream version."})
+    position = fields.Integer(required=True, metadata={"description": "Its position in the log."})
+    created_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "The session, preparation session or contact the write created."},
+    )
+
+
+class RecordedSchema(Schema):
+    """Who recorded something, in which role, when it happened and when it was recorded."""
+
+    actor_id = fields.UUID()
+    actor_role = fields.String()
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+
+
+class VersionQuerySchema(Schema):
+    """Ask for a past version of a record."""
+
+    version = fields.Integer(validate=validate.Range(min=1), load_default=None)

@@ -1,0 +1,161 @@
+"""Journey commands: one input schema per write endpoint."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import LONG_TEXT, ClinicalTimeSchema, optional_text, text, text_list
+from casework.journey.values import (
+    AdverseEventSeverity,
+    CareRole,
+    ConsentKind,
+    ContactKind,
+    CriterionResult,
+    DoseKind,
+    OutreachChannel,
+    OutreachOutcome,
+    ScreeningOutcome,
+)
+
+
+class RecordIntakeSchema(ClinicalTimeSchema):
+    client_pseudonym = text(
+        100, required=True, metadata={"description": "Clinic-unique pseudonym or case number."}
+    )
+    referral_source = text(required=True)
+    primary_need = text(LONG_TEXT, required=True)
+    existing_support = optional_text()
+
+
+class AssignCareTeamMemberSchema(ClinicalTimeSchema):
+    practitioner_id = fields.UUID(required=True)
+    role = fields.Enum(CareRole, by_value=True, required=True)
+
+
+class UnassignCareTeamMemberSchema(ClinicalTimeSchema):
+    reason = optional_text()
+
+
+class CriterionSchema(Schema):
+    category = text(required=True, metadata={"description": "e.g. cardiovascular, psychiatric"})
+    result = fields.Enum(CriterionResult, by_value=True, required=True)
+    note = optional_text(2000)
+
+
+class RecordScreeningDecisionSchema(ClinicalTimeSchema):
+    outcome = fields.Enum(ScreeningOutcome, by_value=True, required=True)
+    criteria = fields.List(
+        fields.Nested(CriterionSchema), required=True, validate=validate.Length(max=100)
+    )
+    rationale = optional_text()
+    conditions = text_list(load_default=list)
+    co_signer_id = fields.UUID(load_default=None, allow_none=True)
+    valid_until = fields.Date(load_default=None, allow_none=True)
+
+
+class GiveConsentSchema(ClinicalTimeSchema):
+    kind = fields.Enum(ConsentKind, by_value=True, required=True)
+    scope = text_list(
+        load_default=list,
+        metadata={"description": "For supportive touch: where touch is agreed (e.g. hand)."},
+    )
+    notes = optional_text()
+
+
+class WithdrawConsentSchema(ClinicalTimeSchema):
+    reason = optional_text()
+
+
+class RecordPreparationSessionSchema(ClinicalTimeSchema):
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(1, 24 * 60))
+    topics = text_list(load_default=list)
+    notes = optional_text()
+
+
+class RecordSafetyPlanSchema(ClinicalTimeSchema):
+    emergency_contact = text(
+        500, required=True, metadata={"description": "Who to call, e.g. 'partner, on file'."}
+    )
+    transport_plan = optional_text(2000)
+    overnight_plan = optional_text(2000)
+    notes = optional_text()
+
+
+class ScheduleSessionSchema(ClinicalTimeSchema):
+    planned_start = fields.AwareDateTime(required=True)
+    planned_end = fields.AwareDateTime(required=True)
+    facilitator_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=6))
+    location = optional_text(500)
+
+
+class RescheduleSessionSchema(ClinicalTimeSchema):
+    planned_start = fields.AwareDateTime(required=True)
+    planned_end = fields.AwareDateTime(required=True)
+    reason = text(LONG_TEXT, required=True)
+
+
+class CancelSessionSchema(ClinicalTimeSchema):
+    reason = text(LONG_TEXT, required=True)
+
+
+class DoseSchema(Schema):
+    kind = fields.Enum(DoseKind, by_value=True, required=True)
+    amount_mg = fields.Decimal(
+        load_default=None, allow_none=True, places=2, validate=validate.Range(0, 1000)
+    )
+    given_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    reason = optional_text(2000)
+
+
+class AdverseEventSchema(Schema):
+    severity = fields.Enum(AdverseEventSeverity, by_value=True, required=True)
+    description = text(LONG_TEXT, required=True)
+    action_taken = optional_text()
+
+
+class RecordSessionOutcomeSchema(Schema):
+    started_at = fields.AwareDateTime(required=True)
+    ended_at = fields.AwareDateTime(required=True)
+    facilitator_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=6))
+    doses = fields.List(fields.Nested(DoseSchema), required=True, validate=validate.Length(max=10))
+    supportive_touch_used = fields.Boolean(load_default=False)
+    touch_areas = text_list(load_default=list)
+    adverse_event = fields.Nested(AdverseEventSchema, load_default=None, allow_none=True)
+    notes = optional_text()
+
+
+class RecordContactSchema(ClinicalTimeSchema):
+    kind = fields.Enum(ContactKind, by_value=True, required=True)
+    follow_up_id = fields.UUID(load_default=None, allow_none=True)
+    duration_minutes = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, 24 * 60)
+    )
+    notes = optional_text()
+
+
+class RecordOutreachSchema(ClinicalTimeSchema):
+    channel = fields.Enum(OutreachChannel, by_value=True, required=True)
+    outcome = fields.Enum(OutreachOutcome, by_value=True, required=True)
+    notes = optional_text()
+
+
+class PauseJourneySchema(ClinicalTimeSchema):
+    reason = text(LONG_TEXT, required=True)
+    review_date = fields.Date(required=True)
+    conditions_to_resume = text_list(min_items=1, required=True)
+
+
+class ResumeJourneySchema(ClinicalTimeSchema):
+    rationale = text(LONG_TEXT, required=True)
+
+
+class StopJourneySchema(ClinicalTimeSchema):
+    rationale = text(LONG_TEXT, required=True)
+
+
+class RecordWithdrawalSchema(ClinicalTimeSchema):
+    reason = optional_text()
+
+
+class CloseJourneySchema(ClinicalTimeSchema):
+    reason = text(LONG_TEXT, required=True)

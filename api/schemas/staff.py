@@ -1,0 +1,75 @@
+"""Clinics, practitioners and roles."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from api.schemas.common import text, text_list
+from casework.clinic import FOLLOW_UP_KINDS
+from casework.roles import Role
+
+
+class FollowUpRuleSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
+    label = text(required=True)
+    due_day = fields.Integer(required=True, validate=validate.Range(0, 365))
+    window_start_day = fields.Integer(required=True, validate=validate.Range(0, 365))
+    window_end_day = fields.Integer(required=True, validate=validate.Range(0, 365))
+    owner_role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+
+
+class RegisterClinicSchema(Schema):
+    name = text(required=True)
+    time_zone = text(
+        required=True, metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"}
+    )
+    admin_display_name = text(required=True, metadata={"description": "The clinic's first admin."})
+    follow_up_schedule = fields.List(
+        fields.Nested(FollowUpRuleSchema),
+        validate=validate.Length(min=1, max=30),
+        load_default=None,
+        metadata={"description": "Defaults to PRODUCT.md's MDMA-AT phase-3-like schedule."},
+    )
+    min_facilitators = fields.Integer(load_default=1, validate=validate.Range(1, 4))
+    retention_years = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+
+
+class ClinicRegisteredSchema(Schema):
+    id = fields.UUID()
+    version = fields.Integer()
+    position = fields.Integer()
+    admin_id = fields.UUID()
+
+
+class CredentialSchema(Schema):
+    kind = text(required=True, metadata={"description": "e.g. licence"})
+    number = text(required=True)
+    valid_until = fields.Date(load_default=None, allow_none=True)
+
+
+class RegisterPractitionerSchema(Schema):
+    display_name = text(required=True)
+    roles = fields.List(
+        fields.Enum(Role, by_value=True), required=True, validate=validate.Length(min=1, max=6)
+    )
+    credentials = fields.List(
+        fields.Nested(CredentialSchema), load_default=list, validate=validate.Length(max=20)
+    )
+    modalities = text_list(load_default=list, metadata={"description": "e.g. IFS, psychodrama"})
+
+
+class GrantRoleSchema(Schema):
+    role = fields.Enum(Role, by_value=True, required=True)
+
+
+class PractitionerSchema(Schema):
+    id = fields.UUID()
+    version = fields.Integer()
+    clinic_id = fields.UUID()
+    display_name = fields.String()
+    roles = fields.Method("sorted_roles")
+    credentials = fields.List(fields.Nested(CredentialSchema))
+    modalities = fields.List(fields.String())
+
+    def sorted_roles(self, practitioner: object) -> list[str]:
+        return sorted(getattr(practitioner, "roles", []))
