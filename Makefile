@@ -1,0 +1,38 @@
+PYTHON ?= python3.11
+VENV = .venv
+BIN = $(VENV)/bin
+
+.PHONY: venv run test lint format clean
+
+# The stamp file makes `venv` reinstall only when pyproject.toml changes.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+run: venv
+	mkdir -p var
+	$(BIN)/casework demo
+	exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - 'api:create_app()'
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy casework projections
+
+test: lint
+	mkdir -p var
+	$(BIN)/pytest --junitxml=var/test-report.xml
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Never touches var/*.sqlite: that is the demo clinic's data.
+clean:
+	rm -f var/test-report.xml
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

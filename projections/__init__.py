@@ -1,0 +1,1 @@
+"""Read models: SQL tables built from the casework events, and the queries that read them."""

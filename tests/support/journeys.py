@@ -1,0 +1,85 @@
+"""Bring a journey to a given point through the application, for tests about what comes next."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from casework.application import Casework
+from casework.journey.values import CareRole, ConsentKind, ScreeningOutcome
+from casework.roles import Role
+from tests.support.staff import Staff
+
+INTAKE_DAYS_AGO = 60
+ELIGIBLE_CRITERIA = [{"category": "cardiovascular", "result": "met", "note": None}]
+
+
+def open_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UUID:
+    """Record an intake dated well in the past, so later clinical times can be back-dated."""
+    intake_at = datetime.now(UTC) - timedelta(days=INTAKE_DAYS_AGO)
+    written = app.record_intake(
+        staff[Role.INTAKE_COORDINATOR],
+        pseudonym,
+        "GP referral",
+        "Trauma after an assault",
+        "Partner and a peer group",
+        occurred_at=intake_at,
+    )
+    return written.id
+
+
+def ready_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UUID:
+    """Return a journey where every precondition for scheduling a session holds."""
+    journey_id = open_journey(app, staff, pseudonym)
+    lead = staff[Role.CLINICAL_LEAD]
+    for actor, role in (
+        (staff[Role.FACILITATOR], CareRole.FACILITATOR),
+        (staff.second_facilitator, CareRole.FACILITATOR),
+        (staff[Role.INTEGRATION_THERAPIST], CareRole.INTEGRATION_THERAPIST),
+    ):
+        app.assign_care_team_member(lead, journey_id, actor.practitioner_id, role)
+    app.record_screening_decision(
+        lead,
+        journey_id,
+        ScreeningOutcome.ELIGIBLE,
+        ELIGIBLE_CRITERIA,
+        valid_until=date.today() + timedelta(days=180),
+    )
+    intake = staff[Role.INTAKE_COORDINATOR]
+    app.give_consent(intake, journey_id, ConsentKind.TREATMENT)
+    app.give_consent(intake, journey_id, ConsentKind.SUPPORTIVE_TOUCH, scope=["hand", "shoulder"])
+    app.record_preparation_session(staff[Role.FACILITATOR], journey_id, 90, ["intentions"])
+    app.record_safety_plan(
+        staff[Role.FACILITATOR], journey_id, "Partner (on file)", transport_plan="Partner drives"
+    )
+    return journey_id
+
+
+def schedule(app: Casework, staff: Staff, journey_id: UUID, start: datetime) -> UUID:
+    """Schedule an eight-hour session from `start`; return its id."""
+    written = app.schedule_session(
+        staff[Role.FACILITATOR], journey_id, start, start + timedelta(hours=8)
+    )
+    assert written.created_id is not None
+    return written.created_id
+
+
+def initial_dose(given_at: datetime, mg: str = "120") -> dict[str, object]:
+    """Return an initial dose given at `given_at`."""
+    return {"kind": "initial", "amount_mg": Decimal(mg), "given_at": given_at}
+
+
+def hold_session(app: Casework, staff: Staff, journey_id: UUID, start: datetime) -> UUID:
+    """Schedule and hold an eight-hour session that started at `start`; return its id."""
+    session_id = schedule(app, staff, journey_id, start)
+    app.record_session_outcome(
+        staff[Role.FACILITATOR],
+        journey_id,
+        session_id,
+        start,
+        start + timedelta(hours=8),
+        [staff.id(Role.FACILITATOR)],
+        [initial_dose(start + timedelta(minutes=10))],
+    )
+    return session_id
