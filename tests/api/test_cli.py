@@ -1,0 +1,77 @@
+"""The operator's commands: the demo clinic, and issuing and revoking tokens."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from casework.roles import Role
+from tests.api.conftest import ApiStaff, bearer
+
+TOKEN_LINE = re.compile(r"^export CW_(\w+)=(cw_\S+)", re.MULTILINE)
+
+
+def test_demo_creates_the_clinic_once_and_prints_a_working_token_per_role(
+    flask_app: Flask, client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = flask_app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    second = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Reusing the demo clinic" in second.output
+    tokens = dict(TOKEN_LINE.findall(second.output))
+    assert set(tokens) == {role.name for role in Role}
+    assert (tmp_path / "var/demo-tokens.env").read_text().count("export CW_") == len(Role)
+    intake = client.post(
+        "/journeys",
+        json={"client_pseudonym": "CW-DEMO", "referral_source": "GP", "primary_need": "x"},
+        headers=bearer(tokens["INTAKE_COORDINATOR"]),
+    )
+    assert intake.status_code == 201
+    assert (
+        client.get(f"/journeys/{intake.json['id']}", headers=bearer(tokens["ADMIN"])).status_code
+        == 403
+    )
+
+
+def test_a_token_issued_by_the_cli_works_until_revoked(
+    flask_app: Flask, client: FlaskClient, api_staff: ApiStaff
+) -> None:
+    runner = flask_app.test_cli_runner()
+    issued = runner.invoke(args=["tokens", "issue", str(api_staff.staff.id(Role.AUDITOR))])
+    token_id = re.search(r"token id: (\S+)", issued.output).group(1)  # type: ignore[union-attr]
+    token = re.search(r"token:\s+(cw_\S+)", issued.output).group(1)  # type: ignore[union-attr]
+    assert (
+        client.get(
+            "/practitioners/" + str(api_staff.staff.id(Role.AUDITOR)), headers=bearer(token)
+        ).status_code
+        == 200
+    )
+    revoked = runner.invoke(args=["tokens", "revoke", token_id, "--reason", "Left the clinic"])
+    assert revoked.exit_code == 0, revoked.output
+    response = client.get(
+        "/practitioners/" + str(api_staff.staff.id(Role.AUDITOR)), headers=bearer(token)
+    )
+    assert response.status_code == 401
+
+
+def test_an_operator_registers_a_clinic_over_http(client: FlaskClient, api_staff: ApiStaff) -> None:
+    body = {"name": "Harbour Clinic", "time_zone": "Pacific/Auckland", "admin_display_name": "Ana"}
+    assert (
+        client.post("/clinics", json=body, headers=api_staff.headers(Role.ADMIN)).status_code == 403
+    )
+    response = client.post("/clinics", json=body, headers=bearer("operator-test-token"))
+    assert response.status_code == 201
+    assert set(response.json) == {"id", "version", "position", "admin_id"}
+    bad_zone = client.post(
+        "/clinics",
+        json={**body, "time_zone": "Mars/Olympus"},
+        headers=bearer("operator-test-token"),
+    )
+    assert bad_zone.status_code == 422
+    assert "time_zone" in bad_zone.json["errors"]["json"]
