@@ -55,7 +55,7 @@ def demo_command() -> None:
     for role in Role:
         practitioner_id = demo_practitioner_id(role)
         secret, _ = app.issue_token(practitioner_id, label="demo")
-        lines.append(f"export CW_{role.name}={secret}  # practitioner {practitioner_id}")
+        lines.append(f"export CW_{role.name}={secret} CW_{role.name}_ID={practitioner_id}")
     DEMO_TOKENS_FILE.parent.mkdir(parents=True, exist_ok=True)
     DEMO_TOKENS_FILE.write_text("\n".join(lines) + "\n")
     DEMO_TOKENS_FILE.chmod(0o600)
