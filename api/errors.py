@@ -7,7 +7,8 @@ from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Response, current_app, jsonify
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from casework.errors import (
     CaseworkError,
@@ -65,6 +66,17 @@ def handle_body_too_large(_: RequestEntityTooLarge) -> Response:
     return error_response(
         HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"The body is larger than {limit} KiB."
     )
+
+
+class CaseworkApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api, whose error envelope always carries a human-readable message."""
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, Any]:
+        payload, code, headers = super().handle_http_exception(error)
+        if "message" not in payload:
+            invalid = code == HTTPStatus.UNPROCESSABLE_ENTITY
+            payload["message"] = "Some fields are invalid." if invalid else error.description
+        return payload, code, headers
 
 
 def init_app(app: Flask) -> None:

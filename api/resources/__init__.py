@@ -5,9 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import Flask, Response, request
-from flask_smorest import Api
 
-from api.errors import error_response
+from api.errors import CaseworkApi, error_response
 from api.resources import (
     aftercare,
     care_team,
@@ -45,7 +44,7 @@ def require_json_body() -> Response | None:
 
 def init_app(app: Flask) -> None:
     """Register the blueprints and the bearer-token security scheme in the OpenAPI document."""
-    api = Api(app)
+    api = CaseworkApi(app)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     app.before_request(require_json_body)
