@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NoReturn
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Response, current_app, jsonify
-from flask_smorest import Api
+from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from casework.errors import (
@@ -36,6 +36,11 @@ def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response:
     response = jsonify(payload)
     response.status_code = status.value
     return response
+
+
+def refuse_parameter(location: str, name: str, reason: str) -> NoReturn:
+    """Answer 422 for a bad path or header parameter, in webargs' `errors.<location>` shape."""
+    abort(422, message="Some fields are invalid.", errors={location: {name: [reason]}})
 
 
 def handle_casework_error(error: CaseworkError) -> Response:

@@ -466,10 +466,10 @@ class Casework(Application[UUID]):
         expected_version: int | None = None,
     ) -> Written:
         """Record a held session; follow-ups are owed from its actual date in the clinic's zone."""
-        started = clinical_time(started_at, "started_at")
         journey, acting = self._load(
-            actor, "record_session_outcome", journey_id, started, expected_version
+            actor, "record_session_outcome", journey_id, started_at, expected_version, "started_at"
         )
+        started = acting.occurred_at
         clinic = self._get(Clinic, journey.clinic_id)
         journey.record_session_outcome(
             acting,
@@ -636,9 +636,11 @@ class Casework(Application[UUID]):
 
     # -- plumbing shared by the commands ---------------------------------------------------
 
-    def _acting(self, actor: Actor, command: str, occurred_at: datetime | None) -> Acting:
-        role = acting_role(actor, command)
-        return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at))
+    def _acting(
+        self, actor: Actor, command: str, occurred_at: datetime | None, field: str = "occurred_at"
+    ) -> Acting:
+        role = acting_role(actor, command)  # the role first: a forbidden caller learns nothing more
+        return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at, field))
 
     def _load(
         self,
@@ -647,8 +649,9 @@ class Casework(Application[UUID]):
         journey_id: UUID,
         occurred_at: datetime | None,
         expected_version: int | None,
+        time_field: str = "occurred_at",
     ) -> tuple[Journey, Acting]:
-        acting = self._acting(actor, command, occurred_at)
+        acting = self._acting(actor, command, occurred_at, time_field)
         journey = self._journey(actor, journey_id)
         if expected_version is not None and expected_version != journey.version:
             raise Conflict(

@@ -34,7 +34,7 @@ BLUEPRINTS = (
 
 def require_json_body() -> Response | None:
     """Refuse a write whose body is not declared as JSON (415), before anything is parsed."""
-    has_body = request.method in ("POST", "PUT", "PATCH") and request.content_length
+    has_body = request.method in ("POST", "PUT", "PATCH", "DELETE") and request.content_length
     if has_body and not request.is_json:
         return error_response(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json."

@@ -8,6 +8,7 @@ from uuid import UUID
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from api.errors import refuse_parameter
 from api.resources.writes import change_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import (
@@ -18,7 +19,6 @@ from api.schemas.journeys import (
     WithdrawConsentSchema,
 )
 from api.services import casework
-from casework.errors import InvalidInput
 from casework.journey.values import ConsentKind
 
 blp = Blueprint(
@@ -54,7 +54,7 @@ class ConsentWithdrawal(MethodView):
     def post(self, data: dict[str, Any], journey_id: UUID, kind: str) -> dict[str, Any]:
         """Record that the client withdrew a consent."""
         if kind not in {k.value for k in ConsentKind}:
-            raise InvalidInput.field("kind", "Unknown consent kind.")
+            refuse_parameter("path", "kind", "Unknown consent kind.")
         return change_journey(
             casework().withdraw_consent, journey_id, kind=ConsentKind(kind), **data
         )

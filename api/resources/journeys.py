@@ -9,6 +9,7 @@ from uuid import UUID
 from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from api.auth import current_actor
 from api.schemas.common import VersionQuerySchema, WrittenSchema
@@ -32,7 +33,9 @@ class Journeys(MethodView):
 
 @blp.route("/<uuid:journey_id>")
 class JourneyById(MethodView):
-    @blp.arguments(VersionQuerySchema, location="query")
+    @blp.arguments(
+        VersionQuerySchema, location="query", unknown=RAISE
+    )  # refuse ?as_of=, not ignore
     @blp.response(200, JourneySchema)
     def get(
         self, query: dict[str, Any], journey_id: UUID

@@ -10,10 +10,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import current_actor
+from api.errors import refuse_parameter
 from api.schemas.common import WrittenSchema
 from api.schemas.staff import GrantRoleSchema, PractitionerSchema, RegisterPractitionerSchema
 from api.services import casework
-from casework.errors import InvalidInput
 from casework.practitioner import Practitioner
 from casework.roles import Role
 
@@ -54,5 +54,5 @@ class PractitionerRole(MethodView):
     def delete(self, practitioner_id: UUID, role: str) -> dict[str, Any]:
         """Revoke a role from a practitioner (recorded as an event)."""
         if role not in {r.value for r in Role}:
-            raise InvalidInput.field("role", "Unknown role.")
+            refuse_parameter("path", "role", "Unknown role.")
         return asdict(casework().revoke_role(current_actor(), practitioner_id, Role(role)))

@@ -10,8 +10,8 @@ from uuid import UUID
 from flask import request
 
 from api.auth import current_actor
+from api.errors import refuse_parameter
 from casework.application import Written
-from casework.errors import InvalidInput
 
 
 def expected_version() -> int | None:
@@ -21,7 +21,7 @@ def expected_version() -> int | None:
         return None
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit() or int(value) < 1:
-        raise InvalidInput.field("If-Match", "Must be the journey version, e.g. If-Match: 3.")
+        refuse_parameter("headers", "If-Match", "Must be the journey version, e.g. If-Match: 3.")
     return int(value)
 
 

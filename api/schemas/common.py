@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 
+def not_blank(value: str) -> None:
+    """Refuse a string of white space only."""
+    if not value.strip():
+        raise ValidationError("Must not be blank.")
+
+
 def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
-    """Return a string field that refuses empty and over-long values."""
-    return fields.String(validate=validate.Length(min=1, max=max_length), **kwargs)
+    """Return a string field that refuses blank and over-long values."""
+    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def whole_number(**kwargs: Any) -> fields.Integer:
+    """Return an integer field that refuses 90.5 instead of cutting it to 90."""
+    return fields.Integer(strict=True, **kwargs)
+
+
+def hundredths(value: Decimal) -> None:
+    """Refuse an amount finer than a hundredth, rather than rounding it."""
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError("At most two decimal places.")
 
 
 def optional_text(max_length: int = LONG_TEXT) -> fields.String:
@@ -58,4 +76,4 @@ class RecordedSchema(Schema):
 class VersionQuerySchema(Schema):
     """Ask for a past version of a record."""
 
-    version = fields.Integer(validate=validate.Range(min=1), load_default=None)
+    version = fields.Integer(validate=validate.Range(min=1), load_default=None)  # from a string

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import LONG_TEXT, ClinicalTimeSchema, optional_text, text, text_list
+from api.schemas.common import (
+    LONG_TEXT,
+    ClinicalTimeSchema,
+    hundredths,
+    optional_text,
+    text,
+    text_list,
+    whole_number,
+)
 from casework.journey.values import (
     AdverseEventSeverity,
     CareRole,
@@ -67,7 +75,7 @@ class WithdrawConsentSchema(ClinicalTimeSchema):
 
 
 class RecordPreparationSessionSchema(ClinicalTimeSchema):
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(1, 24 * 60))
+    duration_minutes = whole_number(required=True, validate=validate.Range(1, 24 * 60))
     topics = text_list(load_default=list)
     notes = optional_text()
 
@@ -101,7 +109,7 @@ class CancelSessionSchema(ClinicalTimeSchema):
 class DoseSchema(Schema):
     kind = fields.Enum(DoseKind, by_value=True, required=True)
     amount_mg = fields.Decimal(
-        load_default=None, allow_none=True, places=2, validate=validate.Range(0, 1000)
+        load_default=None, allow_none=True, validate=[validate.Range(0, 1000), hundredths]
     )
     given_at = fields.AwareDateTime(load_default=None, allow_none=True)
     reason = optional_text(2000)
@@ -127,7 +135,7 @@ class RecordSessionOutcomeSchema(Schema):
 class RecordContactSchema(ClinicalTimeSchema):
     kind = fields.Enum(ContactKind, by_value=True, required=True)
     follow_up_id = fields.UUID(load_default=None, allow_none=True)
-    duration_minutes = fields.Integer(
+    duration_minutes = whole_number(
         load_default=None, allow_none=True, validate=validate.Range(1, 24 * 60)
     )
     notes = optional_text()

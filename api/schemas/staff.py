@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import text, text_list
+from api.schemas.common import text, text_list, whole_number
 from casework.clinic import FOLLOW_UP_KINDS
 from casework.roles import Role
 
@@ -12,9 +12,9 @@ from casework.roles import Role
 class FollowUpRuleSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
     label = text(required=True)
-    due_day = fields.Integer(required=True, validate=validate.Range(0, 365))
-    window_start_day = fields.Integer(required=True, validate=validate.Range(0, 365))
-    window_end_day = fields.Integer(required=True, validate=validate.Range(0, 365))
+    due_day = whole_number(required=True, validate=validate.Range(0, 365))
+    window_start_day = whole_number(required=True, validate=validate.Range(0, 365))
+    window_end_day = whole_number(required=True, validate=validate.Range(0, 365))
     owner_role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
 
 
@@ -30,8 +30,8 @@ class RegisterClinicSchema(Schema):
         load_default=None,
         metadata={"description": "Defaults to PRODUCT.md's MDMA-AT phase-3-like schedule."},
     )
-    min_facilitators = fields.Integer(load_default=1, validate=validate.Range(1, 4))
-    retention_years = fields.Integer(load_default=10, validate=validate.Range(1, 100))
+    min_facilitators = whole_number(load_default=1, validate=validate.Range(1, 4))
+    retention_years = whole_number(load_default=10, validate=validate.Range(1, 100))
 
 
 class ClinicRegisteredSchema(Schema):
