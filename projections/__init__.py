@@ -1,1 +1,24 @@
-"""Read models: SQL tables built from the casework events, and the queries that read them."""
+"""Read models: projections of the event log into tables that lists and dashboards read."""
+
+from __future__ import annotations
+
+from projections.base import Projection
+from projections.caseload import CaseloadProjection
+from projections.decisions import DecisionsProjection
+from projections.follow_ups import FollowUpsProjection
+from projections.timeline import TimelineProjection
+
+PROJECTIONS: tuple[Projection, ...] = (
+    TimelineProjection(),
+    FollowUpsProjection(),
+    DecisionsProjection(),
+    CaseloadProjection(),
+)
+
+
+def projection_named(name: str) -> Projection:
+    """Return the projection called `name`; raise KeyError naming the known ones."""
+    for projection in PROJECTIONS:
+        if projection.name == name:
+            return projection
+    raise KeyError(f"{name!r}: the projections are {', '.join(p.name for p in PROJECTIONS)}")

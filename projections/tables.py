@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+)
+from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so migrations can refer to (and drop) them on every store.
 NAMING_CONVENTION = {
@@ -14,6 +31,131 @@ NAMING_CONVENTION = {
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every store (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if not isinstance(value, datetime):
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+projection_positions = Table(
+    "projection_positions",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+)
+"""How far each projection has read the event log, and when its runner last checked in."""
+
+clinics = Table(
+    "clinics",
+    metadata,
+    Column("clinic_id", Uuid, primary_key=True),
+    Column("name", String(), nullable=False),
+    Column("time_zone", String(64), nullable=False),
+)
+
+timeline = Table(
+    "timeline",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("journey_id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("event_type", String(64), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actor_id", Uuid, nullable=False),
+    Column("actor_role", String(32), nullable=False),
+    Column("summary", String(), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("late_entry", Boolean, nullable=False),
+    Index("ix_timeline_journey", "journey_id", "position"),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("follow_up_id", Uuid, primary_key=True),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("journey_id", Uuid, nullable=False),
+    Column("session_id", Uuid, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("label", String(), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("window_start", Date, nullable=False),
+    Column("window_end", Date, nullable=False),
+    Column("owner_id", Uuid, nullable=True),
+    Column("owner_role", String(32), nullable=False),
+    Column("done_on", Date, nullable=True),
+    Column("contact_id", Uuid, nullable=True),
+    Column("outreach_attempts", Integer, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Index("ix_follow_ups_worklist", "clinic_id", "owner_id", "window_end"),
+    Index("ix_follow_ups_journey", "journey_id"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("journey_id", Uuid, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("decider_id", Uuid, nullable=False),
+    Column("decider_role", String(32), nullable=False),
+    Column("outcome", String(32), nullable=True),
+    Column("criteria", JSON, nullable=False),
+    Column("rationale", String(), nullable=True),
+    Column("conditions", JSON, nullable=False),
+    Column("co_signer_id", Uuid, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("review_date", Date, nullable=True),
+    Index("ix_decisions_register", "clinic_id", "position"),
+    Index("ix_decisions_decider", "clinic_id", "decider_id", "position"),
+)
+
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("journey_id", Uuid, primary_key=True),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("client_id", Uuid, nullable=False),
+    Column("client_pseudonym", String(100), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("last_activity_at", UTCDateTime, nullable=False),
+    Column("screening_outcome", String(32), nullable=True),
+    Column("screening_valid_until", Date, nullable=True),
+    Column("preparation_count", Integer, nullable=False),
+    Column("treatment_consent", Boolean, nullable=False),
+    Column("safety_plan", Boolean, nullable=False),
+    Column("sessions_scheduled", Integer, nullable=False),
+    Column("sessions_held", Integer, nullable=False),
+    Column("contacts_count", Integer, nullable=False),
+    Index("ix_journeys_caseload", "clinic_id", "last_activity_at", "journey_id"),
+)
+
+care_team = Table(
+    "care_team",
+    metadata,
+    Column("journey_id", Uuid, primary_key=True),
+    Column("practitioner_id", Uuid, primary_key=True),
+    Column("role", String(32), primary_key=True),
+    Index("ix_care_team_practitioner", "practitioner_id"),
+)
 
 
 def sqlalchemy_url(database_url: str) -> str:

@@ -72,11 +72,15 @@ class Journey(Aggregate):
         actor_id: UUID
         actor_role: str
         occurred_at: datetime
+        clinic_id: UUID
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Stamp every journey event with its clinic, so that each event names its tenant."""
+        super().trigger_event(event_class, clinic_id=self.clinic_id, **kwargs)
 
     # -- intake ----------------------------------------------------------------------------
 
     class IntakeRecorded(Event, Aggregate.Created):
-        clinic_id: UUID
         client_id: UUID
         client_pseudonym: str
         referral_source: str

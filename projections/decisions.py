@@ -1,0 +1,86 @@
+"""The decision register: every screening, pause, resumption, stop, withdrawal and closure."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, insert
+
+from projections.base import Projection, plain
+from projections.tables import decisions
+
+
+def _decision(event: Any, position: int, kind: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "position": position,
+        "clinic_id": event.clinic_id,
+        "journey_id": event.originator_id,
+        "kind": kind,
+        "decided_at": event.occurred_at,
+        "recorded_at": event.timestamp,
+        "decider_id": event.actor_id,
+        "decider_role": event.actor_role,
+        "outcome": None,
+        "criteria": [],
+        "rationale": None,
+        "conditions": [],
+        "co_signer_id": None,
+        "valid_until": None,
+        "review_date": None,
+        **fields,
+    }
+
+
+class DecisionsProjection(Projection):
+    """Who decided what about a journey, in which role, when, on which criteria, and why."""
+
+    name: ClassVar[str] = "decisions"
+    tables = (decisions,)
+
+    def _record(self, connection: Connection, row: dict[str, Any]) -> None:
+        connection.execute(insert(decisions).values(**row))
+
+    def screening_decision_recorded(
+        self, connection: Connection, event: Any, position: int
+    ) -> None:
+        self._record(
+            connection,
+            _decision(
+                event,
+                position,
+                "screening",
+                outcome=event.outcome,
+                criteria=plain(event.criteria),
+                rationale=event.rationale,
+                conditions=list(event.conditions),
+                co_signer_id=event.co_signer_id,
+                valid_until=event.valid_until,
+            ),
+        )
+
+    def journey_paused(self, connection: Connection, event: Any, position: int) -> None:
+        self._record(
+            connection,
+            _decision(
+                event,
+                position,
+                "pause",
+                rationale=event.reason,
+                conditions=list(event.conditions_to_resume),
+                review_date=event.review_date,
+            ),
+        )
+
+    def journey_resumed(self, connection: Connection, event: Any, position: int) -> None:
+        self._record(
+            connection, _decision(event, position, "resumption", rationale=event.rationale)
+        )
+
+    def journey_stopped(self, connection: Connection, event: Any, position: int) -> None:
+        self._record(connection, _decision(event, position, "stop", rationale=event.rationale))
+
+    def client_withdrew(self, connection: Connection, event: Any, position: int) -> None:
+        self._record(connection, _decision(event, position, "withdrawal", rationale=event.reason))
+
+    def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
+        self._record(connection, _decision(event, position, "closure", rationale=event.reason))

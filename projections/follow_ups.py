@@ -1,0 +1,56 @@
+"""The follow-ups owed: one row each, its state judged at read time in the clinic's time zone."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, insert, update
+
+from projections.base import Projection
+from projections.tables import follow_ups
+
+
+class FollowUpsProjection(Projection):
+    """Follow-ups planned by held sessions, completed by contacts, counted by outreach."""
+
+    name: ClassVar[str] = "follow_ups"
+    tables = (follow_ups,)
+
+    def session_outcome_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        rows = [
+            {
+                **planned,
+                "clinic_id": event.clinic_id,
+                "journey_id": event.originator_id,
+                "session_id": event.session_id,
+                "outreach_attempts": 0,
+                "cancelled": False,
+                "done_on": None,
+                "contact_id": None,
+            }
+            for planned in event.follow_ups
+        ]
+        if rows:
+            connection.execute(insert(follow_ups), rows)
+
+    def contact_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        if event.follow_up_id is not None:
+            connection.execute(
+                update(follow_ups)
+                .where(follow_ups.c.follow_up_id == event.follow_up_id)
+                .values(done_on=event.contact_day, contact_id=event.contact_id)
+            )
+
+    def outreach_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        connection.execute(
+            update(follow_ups)
+            .where(follow_ups.c.follow_up_id == event.follow_up_id)
+            .values(outreach_attempts=follow_ups.c.outreach_attempts + 1)
+        )
+
+    def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
+        connection.execute(
+            update(follow_ups)
+            .where(follow_ups.c.journey_id == event.originator_id, follow_ups.c.done_on.is_(None))
+            .values(cancelled=True)
+        )

@@ -1,0 +1,254 @@
+"""The read side's questions, answered from the read-model tables (never by replaying journeys)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
+
+from projections.pages import Page, decode_cursor, page_of
+from projections.tables import care_team, clinics, decisions, follow_ups, journeys, timeline
+
+ELIGIBLE = ("eligible", "eligible_with_conditions")
+
+
+def clinic_today(connection: Connection, clinic_id: UUID, now: datetime) -> date:
+    """Return today's date in the clinic's time zone (UTC until the clinic is projected)."""
+    zone = connection.scalar(select(clinics.c.time_zone).where(clinics.c.clinic_id == clinic_id))
+    return now.astimezone(ZoneInfo(zone or "UTC")).date()
+
+
+def phase_on(today: date) -> ColumnElement[str]:
+    """Return the phase as SQL: the same rule as `Journey.phase_on`, from caseload rows."""
+    has_facilitator = exists().where(
+        care_team.c.journey_id == journeys.c.journey_id, care_team.c.role == "facilitator"
+    )
+    blocked = or_(
+        journeys.c.status.in_(("stopped", "withdrawn")),
+        journeys.c.screening_valid_until.is_(None),
+        journeys.c.screening_valid_until < today,
+        journeys.c.preparation_count == 0,
+        journeys.c.treatment_consent.is_(False),
+        journeys.c.safety_plan.is_(False),
+        ~has_facilitator,
+    )
+    return case(
+        (journeys.c.status == "closed", "closed"),
+        (journeys.c.status == "paused", "paused"),
+        (journeys.c.sessions_scheduled > 0, "in_sessions"),
+        (journeys.c.sessions_held > 0, "integration"),
+        (journeys.c.screening_outcome.is_(None), "intake"),
+        (journeys.c.screening_outcome.not_in(ELIGIBLE), "screening"),
+        (blocked, "preparation"),
+        else_="ready",
+    )
+
+
+def follow_up_status(today: date) -> ColumnElement[str]:
+    """Return a follow-up's state as SQL, judged on `today` (PRODUCT.md's definitions)."""
+    return case(
+        (
+            and_(follow_ups.c.done_on.is_not(None), follow_ups.c.done_on > follow_ups.c.window_end),
+            "done_late",
+        ),
+        (follow_ups.c.done_on.is_not(None), "done_on_time"),
+        (follow_ups.c.cancelled.is_(True), "cancelled"),
+        (follow_ups.c.window_start > today, "upcoming"),
+        (follow_ups.c.window_end >= today, "due"),
+        else_="overdue",
+    )
+
+
+URGENCY = {"overdue": 0, "due": 1, "upcoming": 2, "done_late": 3, "done_on_time": 3, "cancelled": 4}
+
+
+def caseload(
+    connection: Connection,
+    clinic_id: UUID,
+    today: date,
+    *,
+    status: str | None = None,
+    phase: str | None = None,
+    member: UUID | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return the clinic's journeys, most recently active first."""
+    phase_column = phase_on(today).label("phase")
+    next_due = (
+        select(func.min(follow_ups.c.due_on))
+        .where(
+            follow_ups.c.journey_id == journeys.c.journey_id,
+            follow_ups.c.done_on.is_(None),
+            follow_ups.c.cancelled.is_(False),
+        )
+        .scalar_subquery()
+        .label("next_follow_up_due")
+    )
+    query = select(journeys, phase_column, next_due).where(journeys.c.clinic_id == clinic_id)
+    if status is not None:
+        query = query.where(journeys.c.status == status)
+    if phase is not None:
+        query = query.where(phase_on(today) == phase)
+    if member is not None:
+        query = query.where(
+            exists().where(
+                care_team.c.journey_id == journeys.c.journey_id,
+                care_team.c.practitioner_id == member,
+            )
+        )
+    if after is not None:
+        last_activity, journey_id = decode_cursor(after)
+        query = query.where(
+            tuple_(journeys.c.last_activity_at, journeys.c.journey_id)
+            < tuple_(literal(datetime.fromisoformat(last_activity)), literal(UUID(journey_id)))
+        )
+    query = query.order_by(journeys.c.last_activity_at.desc(), journeys.c.journey_id.desc())
+    rows = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
+    teams = _care_teams(connection, [row["journey_id"] for row in rows])
+    for row in rows:
+        row["care_team"] = teams.get(row["journey_id"], [])
+    return page_of(rows, limit, ["last_activity_at", "journey_id"])
+
+
+def _care_teams(
+    connection: Connection, journey_ids: list[UUID]
+) -> dict[UUID, list[dict[str, Any]]]:
+    teams: dict[UUID, list[dict[str, Any]]] = {}
+    if journey_ids:
+        query = select(care_team).where(care_team.c.journey_id.in_(journey_ids))
+        for row in connection.execute(query.order_by(care_team.c.role)).mappings():
+            teams.setdefault(row["journey_id"], []).append(
+                {"practitioner_id": row["practitioner_id"], "role": row["role"]}
+            )
+    return teams
+
+
+def journey_timeline(
+    connection: Connection,
+    clinic_id: UUID,
+    journey_id: UUID,
+    *,
+    after: str | None = None,
+    limit: int = 100,
+) -> Page:
+    """Return a journey's entries in the order they were recorded."""
+    query = select(timeline).where(
+        timeline.c.clinic_id == clinic_id, timeline.c.journey_id == journey_id
+    )
+    if after is not None:
+        (position,) = decode_cursor(after)
+        query = query.where(timeline.c.position > int(position))
+    query = query.order_by(timeline.c.position).limit(limit + 1)
+    rows = [dict(row) for row in connection.execute(query).mappings()]
+    return page_of(rows, limit, ["position"])
+
+
+def follow_up_worklist(
+    connection: Connection,
+    clinic_id: UUID,
+    today: date,
+    *,
+    owner: UUID | None = None,
+    status: str | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return follow-ups most urgent first: overdue, then due, then upcoming, then the rest."""
+    state = follow_up_status(today)
+    urgency = case(*((state == name, rank) for name, rank in URGENCY.items()), else_=9)
+    query = (
+        select(
+            follow_ups, state.label("status"), urgency.label("urgency"), journeys.c.client_pseudonym
+        )
+        .join(journeys, journeys.c.journey_id == follow_ups.c.journey_id, isouter=True)
+        .where(follow_ups.c.clinic_id == clinic_id)
+    )
+    if owner is not None:
+        query = query.where(follow_ups.c.owner_id == owner)
+    if status is not None:
+        query = query.where(state == status)
+    if due_from is not None:
+        query = query.where(follow_ups.c.due_on >= due_from)
+    if due_to is not None:
+        query = query.where(follow_ups.c.due_on <= due_to)
+    if after is not None:
+        rank, window_end, follow_up_id = decode_cursor(after)
+        query = query.where(
+            tuple_(urgency, follow_ups.c.window_end, follow_ups.c.follow_up_id)
+            > tuple_(
+                literal(int(rank)),
+                literal(date.fromisoformat(window_end)),
+                literal(UUID(follow_up_id)),
+            )
+        )
+    query = query.order_by(urgency, follow_ups.c.window_end, follow_ups.c.follow_up_id)
+    rows = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
+    return page_of(rows, limit, ["urgency", "window_end", "follow_up_id"])
+
+
+def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> list[dict[str, Any]]:
+    """Return, per owner, the follow-ups due now, overdue, and opening in the next seven days."""
+    state = follow_up_status(today)
+    soon = and_(state == "upcoming", follow_ups.c.window_start <= today + timedelta(days=7))
+    query = (
+        select(
+            follow_ups.c.owner_id,
+            func.sum(case((state == "due", 1), else_=0)).label("due"),
+            func.sum(case((state == "overdue", 1), else_=0)).label("overdue"),
+            func.sum(case((soon, 1), else_=0)).label("next_7_days"),
+        )
+        .where(follow_ups.c.clinic_id == clinic_id)
+        .group_by(follow_ups.c.owner_id)
+        .order_by(follow_ups.c.owner_id)
+    )
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def decision_register(
+    connection: Connection,
+    clinic_id: UUID,
+    *,
+    kind: str | None = None,
+    decided_from: datetime | None = None,
+    decided_to: datetime | None = None,
+    decider: UUID | None = None,
+    journey: UUID | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return the clinic's decisions, newest recorded first."""
+    query = select(decisions).where(decisions.c.clinic_id == clinic_id)
+    for column, value in (
+        (decisions.c.kind, kind),
+        (decisions.c.decider_id, decider),
+        (decisions.c.journey_id, journey),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if decided_from is not None:
+        query = query.where(decisions.c.decided_at >= decided_from)
+    if decided_to is not None:
+        query = query.where(decisions.c.decided_at < decided_to)
+    if after is not None:
+        (position,) = decode_cursor(after)
+        query = query.where(decisions.c.position < int(position))
+    query = query.order_by(decisions.c.position.desc()).limit(limit + 1)
+    rows = [dict(row) for row in connection.execute(query).mappings()]
+    return page_of(rows, limit, ["position"])

@@ -1,0 +1,81 @@
+"""Catch projections up with the event log: each batch and its position in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from eventsourcing.application import Application
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from projections.base import Projection
+from projections.tables import projection_positions
+
+BATCH_SIZE = 500
+
+
+def read_position(connection: Connection, name: str) -> int:
+    """Return the log position a projection has processed up to (0: nothing yet)."""
+    found = connection.scalar(
+        select(projection_positions.c.position).where(projection_positions.c.name == name)
+    )
+    if found is None:
+        connection.execute(
+            insert(projection_positions).values(
+                name=name, position=0, heartbeat_at=datetime.now(UTC)
+            )
+        )
+        return 0
+    return int(found)
+
+
+def _claim(connection: Connection, name: str, seen: int, reached: int) -> bool:
+    """Move the position from `seen` to `reached`; False if another runner got there first."""
+    moved = connection.execute(
+        update(projection_positions)
+        .where(projection_positions.c.name == name, projection_positions.c.position == seen)
+        .values(position=reached, heartbeat_at=datetime.now(UTC))
+    )
+    return moved.rowcount == 1
+
+
+def catch_up(
+    engine: Engine,
+    app: Application,  # type: ignore[type-arg]
+    projection: Projection,
+    batch_size: int = BATCH_SIZE,
+    limit: int | None = None,
+) -> int:
+    """Process every event recorded after the projection's position; return how many.
+
+    Exactly once: each batch first moves the position (a conditional update that only one runner
+    can win), then writes its rows, and commits both together or neither.
+    """
+    processed = 0
+    while limit is None or processed < limit:
+        with engine.begin() as connection:
+            seen = read_position(connection, projection.name)
+        size = batch_size if limit is None else min(batch_size, limit - processed)
+        notifications = app.recorder.select_notifications(start=seen + 1, limit=size)
+        if not notifications:
+            break
+        with engine.begin() as connection:
+            if not _claim(connection, projection.name, seen, notifications[-1].id):
+                continue  # another runner processed this batch; re-read where it got to
+            for notification in notifications:
+                event = app.mapper.to_domain_event(notification)
+                projection.process(connection, event, notification.id)
+        processed += len(notifications)
+    return processed
+
+
+def beat(engine: Engine, names: Sequence[str]) -> None:
+    """Record that the runner of these projections is alive, even when there is nothing to do."""
+    with engine.begin() as connection:
+        for name in names:
+            read_position(connection, name)
+            connection.execute(
+                update(projection_positions)
+                .where(projection_positions.c.name == name)
+                .values(heartbeat_at=datetime.now(UTC))
+            )

@@ -1,0 +1,80 @@
+"""The timeline: one row per journey event, with a sentence a person can read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from sqlalchemy import Connection, insert
+
+from casework.journey import Journey
+from projections.base import Projection, event_details
+from projections.tables import timeline
+
+LATE_ENTRY_AFTER = timedelta(hours=24)
+"""An entry recorded more than this long after it happened is shown as a late entry."""
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+SUMMARIES: dict[str, Callable[[Any], str]] = {
+    "IntakeRecorded": lambda e: f"Intake recorded (referral: {e.referral_source})",
+    "CareTeamMemberAssigned": lambda e: f"Care team: {_words(e.role)} assigned",
+    "CareTeamMemberUnassigned": lambda e: "Care team: member unassigned",
+    "ScreeningDecisionRecorded": lambda e: (
+        f"Screening: {_words(e.outcome)}"
+        + (f", valid until {e.valid_until}" if e.valid_until else "")
+    ),
+    "ConsentGiven": lambda e: f"Consent given: {_words(e.kind)}",
+    "ConsentWithdrawn": lambda e: f"Consent withdrawn: {_words(e.kind)}",
+    "PreparationSessionRecorded": lambda e: f"Preparation session ({e.duration_minutes} min)",
+    "SafetyPlanRecorded": lambda e: "Safety plan recorded",
+    "SessionScheduled": lambda e: f"Session scheduled for {e.planned_start:%Y-%m-%d %H:%M} UTC",
+    "SessionRescheduled": lambda e: f"Session moved to {e.planned_start:%Y-%m-%d %H:%M} UTC",
+    "SessionCancelled": lambda e: "Session cancelled",
+    "SessionOutcomeRecorded": lambda e: (
+        f"Session held, {len(e.follow_ups)} follow-ups owed"
+        + (f"; adverse event ({e.adverse_event['severity']})" if e.adverse_event else "")
+    ),
+    "ContactRecorded": lambda e: (
+        f"Contact: {_words(e.kind)}" + (" against a follow-up" if e.follow_up_id else "")
+    ),
+    "OutreachRecorded": lambda e: f"Outreach by {_words(e.channel)}: {_words(e.outcome)}",
+    "JourneyPaused": lambda e: f"Paused until review on {e.review_date}",
+    "JourneyResumed": lambda e: "Resumed",
+    "JourneyStopped": lambda e: "Stopped (clinical decision)",
+    "ClientWithdrew": lambda e: "Client withdrew",
+    "JourneyClosed": lambda e: "Closed",
+}
+
+
+class TimelineProjection(Projection):
+    """Every journey event as an entry: who, in which role, when it happened and was recorded."""
+
+    name: ClassVar[str] = "timeline"
+    tables = (timeline,)
+
+    def process(self, connection: Connection, event: object, position: int) -> None:
+        if not isinstance(event, Journey.Event):
+            return
+        kind = type(event).__name__
+        recorded_at = event.timestamp
+        connection.execute(
+            insert(timeline).values(
+                position=position,
+                clinic_id=event.clinic_id,
+                journey_id=event.originator_id,
+                version=event.originator_version,
+                event_type=kind,
+                occurred_at=event.occurred_at,
+                recorded_at=recorded_at,
+                actor_id=event.actor_id,
+                actor_role=event.actor_role,
+                summary=f"{SUMMARIES[kind](event)} — by {_words(event.actor_role)}",
+                details=event_details(event),
+                late_entry=recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
+            )
+        )
