@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 run: venv
 	mkdir -p var
+	$(BIN)/casework db upgrade
 	$(BIN)/casework demo
 	exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - 'api:create_app()'
 

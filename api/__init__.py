@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from api import auth, cli, errors, resources, services
+from api import auth, cli, errors, read_models, resources, services
 from api.config import load_config
 
 
@@ -16,6 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("casework")
     app.config.update(load_config(config))
     services.init_app(app)
+    read_models.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     resources.init_app(app)

@@ -14,6 +14,7 @@ from casework.roles import Actor
 
 PUBLIC_ENDPOINTS = {
     "health.Health",
+    "health.ProjectionHealth",
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
     "static",

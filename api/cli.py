@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from api.projection_commands import db_group, projections_group
 from api.services import casework
 from casework.roles import Actor, Role
 
@@ -119,7 +120,7 @@ def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Add the commands to `flask --app api` (and so to `casework`)."""
-    for command in (demo_command, tokens_group, clinics_group):
+    for command in (demo_command, tokens_group, clinics_group, db_group, projections_group):
         app.cli.add_command(command)
 
 

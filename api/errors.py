@@ -18,6 +18,7 @@ from casework.errors import (
     NotFound,
     RuleViolation,
 )
+from projections.pages import InvalidCursor
 
 STATUS_BY_ERROR: dict[type[CaseworkError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
@@ -84,9 +85,19 @@ class CaseworkApi(Api):  # type: ignore[misc]
         return payload, code, headers
 
 
+def handle_invalid_cursor(error: InvalidCursor) -> Response:
+    """Answer 422 for a page cursor this API did not give out."""
+    return error_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "Some fields are invalid.",
+        errors={"query": {"after": [str(error)]}},
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers (HTTP errors themselves are handled by flask-smorest's Api)."""
     app.register_error_handler(CaseworkError, handle_casework_error)
     app.register_error_handler(OperationalError, handle_store_unavailable)
     app.register_error_handler(InterfaceError, handle_store_unavailable)
     app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
+    app.register_error_handler(InvalidCursor, handle_invalid_cursor)

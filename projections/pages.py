@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+
+class InvalidCursor(ValueError):
+    """Raised when a cursor is not one this API gave out."""
 
 
 @dataclass(frozen=True)
@@ -21,15 +26,15 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> list[Any]:
-    """Return the sort key in a cursor; raise ValueError if it is not one of ours."""
+def decode_cursor(cursor: str, *types: Callable[[Any], Any]) -> list[Any]:
+    """Return the sort key in a cursor, each part converted by its type (UUID, int, …)."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError("Not a cursor this API gave out.") from error
-    if not isinstance(key, list):
-        raise ValueError("Not a cursor this API gave out.")
-    return key
+        if not isinstance(key, list) or len(key) != len(types):
+            raise InvalidCursor("Not a cursor this API gave out.")
+        return [convert(part) for convert, part in zip(types, key, strict=True)]
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
+        raise InvalidCursor("Not a cursor this API gave out.") from error
 
 
 def page_of(rows: list[dict[str, Any]], limit: int, key: list[str]) -> Page:

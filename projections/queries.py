@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -26,10 +26,15 @@ from projections.tables import care_team, clinics, decisions, follow_ups, journe
 ELIGIBLE = ("eligible", "eligible_with_conditions")
 
 
-def clinic_today(connection: Connection, clinic_id: UUID, now: datetime) -> date:
-    """Return today's date in the clinic's time zone (UTC until the clinic is projected)."""
+def clinic_time_zone(connection: Connection, clinic_id: UUID) -> ZoneInfo:
+    """Return the clinic's time zone (UTC until the clinic is projected)."""
     zone = connection.scalar(select(clinics.c.time_zone).where(clinics.c.clinic_id == clinic_id))
-    return now.astimezone(ZoneInfo(zone or "UTC")).date()
+    return ZoneInfo(zone or "UTC")
+
+
+def clinic_today(connection: Connection, clinic_id: UUID, now: datetime) -> date:
+    """Return today's date in the clinic's time zone."""
+    return now.astimezone(clinic_time_zone(connection, clinic_id)).date()
 
 
 def phase_on(today: date) -> ColumnElement[str]:
@@ -112,10 +117,10 @@ def caseload(
             )
         )
     if after is not None:
-        last_activity, journey_id = decode_cursor(after)
+        last_activity, journey_id = decode_cursor(after, datetime.fromisoformat, UUID)
         query = query.where(
             tuple_(journeys.c.last_activity_at, journeys.c.journey_id)
-            < tuple_(literal(datetime.fromisoformat(last_activity)), literal(UUID(journey_id)))
+            < tuple_(literal(last_activity), literal(journey_id))
         )
     query = query.order_by(journeys.c.last_activity_at.desc(), journeys.c.journey_id.desc())
     rows = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
@@ -151,8 +156,8 @@ def journey_timeline(
         timeline.c.clinic_id == clinic_id, timeline.c.journey_id == journey_id
     )
     if after is not None:
-        (position,) = decode_cursor(after)
-        query = query.where(timeline.c.position > int(position))
+        (position,) = decode_cursor(after, int)
+        query = query.where(timeline.c.position > position)
     query = query.order_by(timeline.c.position).limit(limit + 1)
     rows = [dict(row) for row in connection.execute(query).mappings()]
     return page_of(rows, limit, ["position"])
@@ -189,14 +194,10 @@ def follow_up_worklist(
     if due_to is not None:
         query = query.where(follow_ups.c.due_on <= due_to)
     if after is not None:
-        rank, window_end, follow_up_id = decode_cursor(after)
+        key = decode_cursor(after, int, date.fromisoformat, UUID)
         query = query.where(
             tuple_(urgency, follow_ups.c.window_end, follow_ups.c.follow_up_id)
-            > tuple_(
-                literal(int(rank)),
-                literal(date.fromisoformat(window_end)),
-                literal(UUID(follow_up_id)),
-            )
+            > tuple_(*(literal(part) for part in key))
         )
     query = query.order_by(urgency, follow_ups.c.window_end, follow_ups.c.follow_up_id)
     rows = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
@@ -226,14 +227,15 @@ def decision_register(
     clinic_id: UUID,
     *,
     kind: str | None = None,
-    decided_from: datetime | None = None,
-    decided_to: datetime | None = None,
+    decided_from: date | None = None,
+    decided_to: date | None = None,
     decider: UUID | None = None,
     journey: UUID | None = None,
     after: str | None = None,
     limit: int = 50,
 ) -> Page:
-    """Return the clinic's decisions, newest recorded first."""
+    """Return the clinic's decisions, newest recorded first; dates are the clinic's, inclusive."""
+    zone = clinic_time_zone(connection, clinic_id)
     query = select(decisions).where(decisions.c.clinic_id == clinic_id)
     for column, value in (
         (decisions.c.kind, kind),
@@ -243,12 +245,13 @@ def decision_register(
         if value is not None:
             query = query.where(column == value)
     if decided_from is not None:
-        query = query.where(decisions.c.decided_at >= decided_from)
+        query = query.where(decisions.c.decided_at >= datetime.combine(decided_from, time(), zone))
     if decided_to is not None:
-        query = query.where(decisions.c.decided_at < decided_to)
+        day_after = decided_to + timedelta(days=1)
+        query = query.where(decisions.c.decided_at < datetime.combine(day_after, time(), zone))
     if after is not None:
-        (position,) = decode_cursor(after)
-        query = query.where(decisions.c.position < int(position))
+        (position,) = decode_cursor(after, int)
+        query = query.where(decisions.c.position < position)
     query = query.order_by(decisions.c.position.desc()).limit(limit + 1)
     rows = [dict(row) for row in connection.execute(query).mappings()]
     return page_of(rows, limit, ["position"])

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from eventsourcing.application import Application
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from projections.base import Projection
 from projections.tables import projection_positions
@@ -16,17 +18,14 @@ BATCH_SIZE = 500
 
 def read_position(connection: Connection, name: str) -> int:
     """Return the log position a projection has processed up to (0: nothing yet)."""
-    found = connection.scalar(
-        select(projection_positions.c.position).where(projection_positions.c.name == name)
+    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    connection.execute(  # first use: start at 0; racing runners must not both insert
+        dialect_insert(projection_positions)
+        .values(name=name, position=0, heartbeat_at=datetime.now(UTC))
+        .on_conflict_do_nothing()
     )
-    if found is None:
-        connection.execute(
-            insert(projection_positions).values(
-                name=name, position=0, heartbeat_at=datetime.now(UTC)
-            )
-        )
-        return 0
-    return int(found)
+    query = select(projection_positions.c.position).where(projection_positions.c.name == name)
+    return int(connection.execute(query).scalar_one())
 
 
 def _claim(connection: Connection, name: str, seen: int, reached: int) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from projections.store import upgrade
 from tests.support.postgres import postgres_server, temporary_database
 
 
@@ -19,15 +21,26 @@ def postgres_server_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def postgres_database_url(postgres_server_url: str) -> Iterator[str]:
-    """Return the URL of a fresh database, shared by the session and dropped at its end."""
+    """Return the URL of a fresh, migrated database, shared by the session, dropped at its end."""
     with temporary_database(postgres_server_url) as url:
+        upgrade(url)
         yield url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a SQLite file with the read-model tables migrated, to copy for each test."""
+    path = tmp_path_factory.mktemp("template") / "casework.sqlite"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def sqlite_path(tmp_path: Path) -> str:
-    """Return the path of a SQLite file (not yet created) in this test's own folder."""
-    return str(tmp_path / "casework.sqlite")
+def sqlite_path(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    """Return the path of a migrated SQLite file in this test's own folder."""
+    path = tmp_path / "casework.sqlite"
+    shutil.copyfile(migrated_sqlite_template, path)
+    return str(path)
 
 
 @pytest.fixture(

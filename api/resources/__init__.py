@@ -13,9 +13,11 @@ from api.resources import (
     clinics,
     decisions,
     eligibility,
+    follow_ups,
     health,
     journeys,
     practitioners,
+    register,
     sessions,
 )
 
@@ -29,6 +31,8 @@ BLUEPRINTS = (
     sessions.blp,
     aftercare.blp,
     decisions.blp,
+    follow_ups.blp,
+    register.blp,
 )
 
 

@@ -12,16 +12,41 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from api.auth import current_actor
+from api.read_models import projected
+from api.resources.reads import reader, resolve_me, today
 from api.schemas.common import VersionQuerySchema, WrittenSchema
 from api.schemas.journey_state import JourneySchema
 from api.schemas.journeys import RecordIntakeSchema
+from api.schemas.reads import (
+    CaseloadPageSchema,
+    CaseloadQuerySchema,
+    ReadQuerySchema,
+    TimelinePageSchema,
+)
 from api.services import casework
+from casework.errors import NotFound
+from projections import queries
+from projections.pages import Page
 
 blp = Blueprint("journeys", __name__, url_prefix="/journeys", description="Journeys of care")
 
 
 @blp.route("")
 class Journeys(MethodView):
+    @blp.arguments(CaseloadQuerySchema, location="query")
+    @blp.response(200, CaseloadPageSchema)
+    def get(self, query: dict[str, Any]) -> Page:
+        """List the caseload, most recently active first (filters: status, phase, member)."""
+        actor = reader()
+        with projected(("caseload", "follow_ups"), query.pop("min_position")) as connection:
+            return queries.caseload(
+                connection,
+                actor.clinic_id,
+                today(connection, actor),
+                member=resolve_me(query.pop("member"), actor),
+                **query,
+            )
+
     @blp.arguments(RecordIntakeSchema)
     @blp.response(201, WrittenSchema)
     def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -43,3 +68,17 @@ class JourneyById(MethodView):
         """Show a journey as it stands now, or as it stood at `?version=`."""
         state = casework().get_journey(current_actor(), journey_id, version=query["version"])
         return state, 200, {"ETag": f'"{state["version"]}"'}
+
+
+@blp.route("/<uuid:journey_id>/timeline")
+class JourneyTimeline(MethodView):
+    @blp.arguments(ReadQuerySchema, location="query")
+    @blp.response(200, TimelinePageSchema)
+    def get(self, query: dict[str, Any], journey_id: UUID) -> Page:
+        """List a journey's timeline in the order it was recorded, late entries flagged."""
+        actor = reader()
+        with projected(("timeline",), query.pop("min_position")) as connection:
+            page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
+        if not page.items and query["after"] is None:
+            raise NotFound("No such journey.")
+        return page

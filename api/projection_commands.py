@@ -1,0 +1,79 @@
+"""Command line for the read side: `casework db upgrade`, `casework projections …`."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from api.read_models import read_models
+from api.services import casework
+from projections import PROJECTIONS, projection_named
+from projections.runner import catch_up
+from projections.store import upgrade
+from projections.tables import projection_positions
+from projections.worker import run_worker
+
+
+@click.group("db")
+def db_group() -> None:
+    """Manage the read-model tables."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def upgrade_command() -> None:
+    """Create or migrate the read-model tables (alembic upgrade head)."""
+    upgrade(current_app.config["DATABASE_URL"])
+    click.echo("read-model tables are up to date")
+
+
+@click.group("projections")
+def projections_group() -> None:
+    """Run, catch up and inspect the projections."""
+
+
+@projections_group.command("run")
+@with_appcontext
+def run_command() -> None:
+    """Follow the event log until stopped (SIGTERM or Ctrl-C); one active worker per projection."""
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    click.echo("projection worker started", err=True)
+    run_worker(read_models().engine, casework(), PROJECTIONS, stop)
+
+
+@projections_group.command("catch-up")
+@click.argument("name", required=False)
+@with_appcontext
+def catch_up_command(name: str | None) -> None:
+    """Process every event not yet projected, then stop."""
+    for projection in [projection_named(name)] if name else PROJECTIONS:
+        count = catch_up(read_models().engine, casework(), projection)
+        click.echo(f"{projection.name}: {count} events")
+
+
+@projections_group.command("status")
+@with_appcontext
+def status_command() -> None:
+    """Show each projection's position and how far behind the log it is."""
+    newest = casework().recorder.max_notification_id() or 0
+    with read_models().engine.connect() as connection:
+        rows = {row.name: row for row in connection.execute(select(projection_positions))}
+    for projection in PROJECTIONS:
+        row = rows.get(projection.name)
+        position = row.position if row else 0
+        beat = row.heartbeat_at.isoformat() if row else "never"
+        click.echo(
+            f"{projection.name}: position {position}, {newest - position} behind, heartbeat {beat}"
+        )

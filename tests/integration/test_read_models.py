@@ -1,0 +1,280 @@
+"""The read models equal a straightforward fold over the events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Engine, text
+
+from casework.application import Casework
+from casework.errors import CaseworkError
+from casework.journey.values import (
+    CareRole,
+    ConsentKind,
+    ContactKind,
+    OutreachChannel,
+    OutreachOutcome,
+    ScreeningOutcome,
+)
+from casework.persistence import persistence_environment
+from casework.roles import Role
+from projections import PROJECTIONS, queries
+from projections.runner import catch_up
+from projections.store import create_read_engine
+from tests.support.journeys import ELIGIBLE_CRITERIA, initial_dose, open_journey
+from tests.support.read_models import folded_view, project_all, read_model_view
+from tests.support.staff import Staff, register_staff
+
+Step = Callable[[Casework, Staff, UUID], object]
+SOON = date.today() + timedelta(days=60)
+PAST = (datetime.now(UTC) - timedelta(days=9)).replace(microsecond=0)
+
+
+def _open_follow_up(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
+    state = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)
+    open_ = [
+        f["follow_up_id"]
+        for f in state["follow_ups"]
+        if f["status"] in ("due", "overdue", "upcoming")
+    ]
+    if not open_:
+        raise CaseworkError("no open follow-up")
+    return UUID(str(open_[0]))
+
+
+def _scheduled(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
+    state = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)
+    planned = [s["session_id"] for s in state["sessions"] if s["status"] == "scheduled"]
+    if not planned:
+        raise CaseworkError("no scheduled session")
+    return UUID(str(planned[0]))
+
+
+STEPS: dict[str, Step] = {
+    "assign_facilitator": lambda a, s, j: a.assign_care_team_member(
+        s[Role.CLINICAL_LEAD], j, s.id(Role.FACILITATOR), CareRole.FACILITATOR
+    ),
+    "assign_therapist": lambda a, s, j: a.assign_care_team_member(
+        s[Role.CLINICAL_LEAD], j, s.id(Role.INTEGRATION_THERAPIST), CareRole.INTEGRATION_THERAPIST
+    ),
+    "unassign_facilitator": lambda a, s, j: a.unassign_care_team_member(
+        s[Role.CLINICAL_LEAD], j, s.id(Role.FACILITATOR)
+    ),
+    "eligible": lambda a, s, j: a.record_screening_decision(
+        s[Role.CLINICAL_LEAD], j, ScreeningOutcome.ELIGIBLE, ELIGIBLE_CRITERIA, valid_until=SOON
+    ),
+    "deferred": lambda a, s, j: a.record_screening_decision(
+        s[Role.CLINICAL_LEAD], j, ScreeningOutcome.DEFERRED, ELIGIBLE_CRITERIA, rationale="Later"
+    ),
+    "consent": lambda a, s, j: a.give_consent(s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT),
+    "withdraw_consent": lambda a, s, j: a.withdraw_consent(
+        s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT
+    ),
+    "preparation": lambda a, s, j: a.record_preparation_session(s[Role.FACILITATOR], j, 60),
+    "safety_plan": lambda a, s, j: a.record_safety_plan(
+        s[Role.FACILITATOR], j, "Partner", transport_plan="Taxi"
+    ),
+    "schedule": lambda a, s, j: a.schedule_session(
+        s[Role.FACILITATOR], j, PAST, PAST + timedelta(hours=8)
+    ),
+    "cancel": lambda a, s, j: a.cancel_session(
+        s[Role.FACILITATOR], j, _scheduled(a, s, j), "Unwell"
+    ),
+    "hold": lambda a, s, j: a.record_session_outcome(
+        s[Role.FACILITATOR],
+        j,
+        _scheduled(a, s, j),
+        PAST,
+        PAST + timedelta(hours=8),
+        [s.id(Role.FACILITATOR)],
+        [initial_dose(PAST)],
+    ),
+    "contact": lambda a, s, j: a.record_contact(
+        s[Role.INTEGRATION_THERAPIST],
+        j,
+        ContactKind.PHONE_CHECK_IN,
+        follow_up_id=_open_follow_up(a, s, j),
+    ),
+    "ad_hoc_contact": lambda a, s, j: a.record_contact(
+        s[Role.INTEGRATION_THERAPIST], j, ContactKind.OTHER
+    ),
+    "outreach": lambda a, s, j: a.record_outreach(
+        s[Role.INTEGRATION_THERAPIST],
+        j,
+        _open_follow_up(a, s, j),
+        OutreachChannel.SMS,
+        OutreachOutcome.NO_ANSWER,
+    ),
+    "pause": lambda a, s, j: a.pause_journey(s[Role.CLINICAL_LEAD], j, "Stress", SOON, ["Calm"]),
+    "resume": lambda a, s, j: a.resume_journey(s[Role.CLINICAL_LEAD], j, "Calm again"),
+    "stop": lambda a, s, j: a.stop_journey(s[Role.CLINICAL_LEAD], j, "Cardiac finding"),
+    "withdraw": lambda a, s, j: a.record_withdrawal(s[Role.INTAKE_COORDINATOR], j, None),
+    "close": lambda a, s, j: a.close_journey(s[Role.CLINICAL_LEAD], j, "Done"),
+}
+
+LIKELY_PATH = [
+    "assign_facilitator",
+    "assign_therapist",
+    "eligible",
+    "consent",
+    "preparation",
+    "safety_plan",
+    "schedule",
+    "hold",
+    "contact",
+    "outreach",
+]
+
+journey_plans = st.lists(
+    st.one_of(
+        st.just(LIKELY_PATH) | st.lists(st.sampled_from(LIKELY_PATH), max_size=10),
+    ).flatmap(lambda path: st.lists(st.sampled_from(sorted(STEPS)), max_size=8).map(path.__add__)),
+    min_size=1,
+    max_size=4,
+)
+
+
+@pytest.fixture
+def stores(database_url: str) -> Iterator[tuple[Casework, Engine]]:
+    app = Casework(env=persistence_environment(database_url))
+    engine = create_read_engine(database_url)
+    yield app, engine
+    engine.dispose()
+    app.close()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plans=journey_plans, time_zone=st.sampled_from(["Pacific/Auckland", "America/Los_Angeles"]))
+def test_read_models_equal_a_fold_over_the_events(
+    stores: tuple[Casework, Engine], plans: list[list[str]], time_zone: str
+) -> None:
+    app, engine = stores
+    staff = register_staff(app, time_zone=time_zone)
+    journey_ids = []
+    for number, plan in enumerate(plans):
+        journey_id = open_journey(app, staff, f"CW-{number}")
+        journey_ids.append(journey_id)
+        for step in plan:
+            with suppress(CaseworkError):  # a refused command records nothing: so must the fold
+                STEPS[step](app, staff, journey_id)
+    project_all(engine, app)
+    today = datetime.now(ZoneInfo(time_zone)).date()
+    assert read_model_view(engine, staff.clinic_id) == folded_view(app, journey_ids, today)
+
+
+def test_each_event_is_projected_exactly_once_by_racing_runners(
+    stores: tuple[Casework, Engine],
+) -> None:
+    app, engine = stores
+    staff = register_staff(app)
+    journey_ids = [open_journey(app, staff, f"CW-{n}") for n in range(3)]
+    for journey_id in journey_ids:
+        for step in LIKELY_PATH:
+            STEPS[step](app, staff, journey_id)
+    runners = [
+        threading.Thread(target=catch_up, args=(engine, app, projection), kwargs={"batch_size": 7})
+        for projection in PROJECTIONS
+        for _ in range(3)
+    ]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(timeout=60)
+    project_all(engine, app)
+    today = datetime.now(ZoneInfo(staff.time_zone)).date()
+    assert read_model_view(engine, staff.clinic_id) == folded_view(app, journey_ids, today)
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "day"),
+    [
+        ("Pacific/Auckland", date(2026, 4, 5)),  # DST ends: 03:00 NZDT becomes 02:00 NZST
+        ("Pacific/Auckland", date(2026, 9, 27)),  # DST starts
+        ("America/Los_Angeles", date(2026, 3, 8)),  # DST starts
+        ("America/Los_Angeles", date(2026, 11, 1)),  # DST ends
+    ],
+)
+def test_a_follow_up_turns_overdue_at_the_clinic_local_midnight(
+    stores: tuple[Casework, Engine], time_zone: str, day: date
+) -> None:
+    app, engine = stores
+    zone = ZoneInfo(time_zone)
+    staff = register_staff(app, time_zone=time_zone)
+    session_day = day - timedelta(days=2)  # its first follow-up's window closes on `day`
+    started = datetime.combine(session_day, datetime.min.time(), zone) + timedelta(hours=10)
+    journey_id = app.record_intake(
+        staff[Role.INTAKE_COORDINATOR],
+        "CW-DST",
+        "GP",
+        "Need",
+        occurred_at=started - timedelta(days=30),
+    ).id
+    for step in LIKELY_PATH[:6]:
+        STEPS[step](app, staff, journey_id)
+    session = app.schedule_session(
+        staff[Role.FACILITATOR], journey_id, started, started + timedelta(hours=8)
+    ).created_id
+    app.record_session_outcome(
+        staff[Role.FACILITATOR],
+        journey_id,
+        session,
+        started,
+        started + timedelta(hours=8),
+        [staff.id(Role.FACILITATOR)],
+        [initial_dose(started)],
+    )
+    project_all(engine, app)
+    midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
+    with engine.connect() as connection:
+        for moment, expected in ((midnight - timedelta(seconds=1), "due"), (midnight, "overdue")):
+            today = queries.clinic_today(connection, staff.clinic_id, moment.astimezone(UTC))
+            first = queries.follow_up_worklist(connection, staff.clinic_id, today, limit=5).items
+            by_label = {row["label"]: row["status"] for row in first}
+            assert by_label["Integration session 1"] == expected, moment.isoformat()
+
+
+@pytest.mark.postgres
+def test_the_worklist_and_the_register_are_served_by_their_indexes(
+    postgres_database_url: str,
+) -> None:
+    app = Casework(env=persistence_environment(postgres_database_url))
+    engine = create_read_engine(postgres_database_url)
+    staff = register_staff(app)
+    with engine.connect() as connection:
+        connection.execute(
+            text("SET enable_seqscan = off")
+        )  # tiny tables: ask for the plan at scale
+        plans = {}
+        for name, query in (
+            (
+                "worklist",
+                "SELECT * FROM follow_ups WHERE clinic_id = :c AND owner_id = :o"
+                " ORDER BY window_end",
+            ),
+            (
+                "register",
+                "SELECT * FROM decisions WHERE clinic_id = :c ORDER BY position DESC LIMIT 51",
+            ),
+        ):
+            rows = connection.execute(
+                text(f"EXPLAIN {query}"),
+                {"c": staff.clinic_id, "o": staff.id(Role.INTEGRATION_THERAPIST)},
+            )
+            plans[name] = "\n".join(row[0] for row in rows)
+    print(plans["worklist"], plans["register"], sep="\n\n")
+    assert "ix_follow_ups_worklist" in plans["worklist"]
+    assert "ix_decisions_register" in plans["register"]
+    engine.dispose()
+    app.close()
