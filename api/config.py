@@ -13,6 +13,7 @@ PREFIX = "CASEWORK_"
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
     "OPERATOR_TOKEN": None,
+    "PROJECTION_BATCH_SIZE": 500,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "API_TITLE": "Casework",
     "API_VERSION": "1",
@@ -23,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
 }
 
-FROM_ENVIRONMENT = ("DATABASE_URL", "OPERATOR_TOKEN")
+FROM_ENVIRONMENT = ("DATABASE_URL", "OPERATOR_TOKEN", "PROJECTION_BATCH_SIZE")
 """The settings an operator may set as `CASEWORK_<NAME>`."""
 
 
@@ -33,6 +34,6 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     for name in FROM_ENVIRONMENT:
         value = os.environ.get(PREFIX + name)
         if value:
-            config[name] = value
+            config[name] = int(value) if isinstance(DEFAULTS[name], int) else value
     config.update(overrides or {})
     return config

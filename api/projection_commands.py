@@ -50,7 +50,8 @@ def run_command() -> None:
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     click.echo("projection worker started", err=True)
-    run_worker(read_models().engine, casework(), PROJECTIONS, stop)
+    batch_size = current_app.config["PROJECTION_BATCH_SIZE"]
+    run_worker(read_models().engine, casework(), PROJECTIONS, stop, batch_size)
 
 
 @projections_group.command("catch-up")

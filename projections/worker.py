@@ -17,7 +17,7 @@ from eventsourcing.application import Application
 from sqlalchemy import Connection, Engine, text
 
 from projections.base import Projection
-from projections.runner import beat, catch_up
+from projections.runner import BATCH_SIZE, beat, catch_up
 
 POLL_SECONDS = 1.0
 
@@ -61,6 +61,7 @@ def run_worker(
     app: Application,  # type: ignore[type-arg]
     projections: Sequence[Projection],
     stop: threading.Event,
+    batch_size: int = BATCH_SIZE,
 ) -> None:
     """Keep the projections whose lock this worker holds up to date until `stop` is set."""
     postgres = engine.dialect.name == "postgresql"
@@ -74,6 +75,6 @@ def run_worker(
                     held.append(projection)
             lock_connection.commit()
             for projection in held:
-                catch_up(engine, app, projection)
+                catch_up(engine, app, projection, batch_size)
             beat(engine, [projection.name for projection in held])
             wait_for_events(listener, stop)

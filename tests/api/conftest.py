@@ -40,6 +40,7 @@ def bearer(token: str) -> dict[str, str]:
 def flask_app(database_url: str) -> Iterator[Flask]:
     app = create_app({"DATABASE_URL": database_url, "OPERATOR_TOKEN": OPERATOR_TOKEN})
     yield app
+    app.extensions["read_models"].engine.dispose()
     app.extensions["casework"].close()
 
 

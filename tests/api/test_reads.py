@@ -1,0 +1,127 @@
+"""The read API: the caseload, a timeline, the worklist, its summary and the decision register."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from casework.application import Casework
+from casework.roles import Role
+from tests.api.conftest import ApiStaff, bearer
+from tests.support.journeys import hold_session, ready_journey
+from tests.support.read_models import project_all
+
+READS = ["/journeys", "/follow-ups", "/follow-ups/summary", "/decisions"]
+
+
+@pytest.fixture
+def held(flask_app: Flask, casework_app: Casework, api_staff: ApiStaff) -> list[UUID]:
+    """Three journeys with a held session each, projected (as the worker would on PostgreSQL)."""
+    journey_ids = []
+    for number in range(3):
+        journey_id = ready_journey(casework_app, api_staff.staff, f"CW-{number}")
+        hold_session(
+            casework_app, api_staff.staff, journey_id, datetime.now(UTC) - timedelta(days=3)
+        )
+        journey_ids.append(journey_id)
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    return journey_ids
+
+
+def get(client: FlaskClient, path: str, headers: dict[str, str]) -> Any:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+@pytest.mark.parametrize("path", READS)
+def test_reads_need_a_token_and_a_clinical_or_auditor_role(
+    client: FlaskClient, api_staff: ApiStaff, path: str
+) -> None:
+    assert client.get(path).status_code == 401
+    assert client.get(path, headers=api_staff.headers(Role.ADMIN)).status_code == 403
+    assert client.get(path, headers=api_staff.headers(Role.AUDITOR)).status_code == 200
+
+
+def test_the_therapist_worklist_pages_most_urgent_first(
+    client: FlaskClient, api_staff: ApiStaff, held: list[UUID]
+) -> None:
+    therapist = api_staff.headers(Role.INTEGRATION_THERAPIST)
+    statuses, cursor, pages = [], "", 0
+    while cursor is not None:
+        page = get(
+            client, f"/follow-ups?owner=me&limit=4{cursor and '&after=' + cursor}", therapist
+        )
+        statuses += [item["status"] for item in page["items"]]
+        cursor, pages = page["next"], pages + 1
+    assert pages == 4  # 15 follow-ups, 4 a page
+    assert statuses == ["overdue"] * 3 + ["due"] * 3 + ["upcoming"] * 9
+    summary = get(client, "/follow-ups/summary", therapist)
+    therapist_id = str(api_staff.staff.id(Role.INTEGRATION_THERAPIST))
+    assert summary == [{"owner_id": therapist_id, "due": 3, "overdue": 3, "next_7_days": 6}]
+
+
+def test_the_caseload_filters_by_phase_and_care_team_member(
+    flask_app: Flask,
+    client: FlaskClient,
+    casework_app: Casework,
+    api_staff: ApiStaff,
+    held: list[UUID],
+) -> None:
+    casework_app.record_intake(api_staff.staff[Role.INTAKE_COORDINATOR], "CW-NEW", "GP", "Need")
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    lead = api_staff.headers(Role.CLINICAL_LEAD)
+    everyone = get(client, "/journeys", lead)["items"]
+    assert everyone[0]["client_pseudonym"] == "CW-NEW"  # the most recent activity first
+    in_integration = get(client, "/journeys?phase=integration", lead)["items"]
+    assert sorted(row["client_pseudonym"] for row in in_integration) == ["CW-0", "CW-1", "CW-2"]
+    mine = get(client, "/journeys?member=me", api_staff.headers(Role.FACILITATOR))["items"]
+    assert len(mine) == 3
+    assert all(row["next_follow_up_due"] for row in mine)
+
+
+def test_the_register_and_timeline_answer_auditors_and_stay_in_their_clinic(
+    client: FlaskClient, api_staff: ApiStaff, held: list[UUID]
+) -> None:
+    auditor = api_staff.headers(Role.AUDITOR)
+    register = get(client, "/decisions?kind=screening", auditor)["items"]
+    assert len(register) == 3
+    assert {row["decider_role"] for row in register} == {"clinical_lead"}
+    timeline = get(client, f"/journeys/{held[0]}/timeline", auditor)["items"]
+    assert timeline[0]["event_type"] == "IntakeRecorded"
+    assert timeline[0]["late_entry"] is True  # the intake was recorded 60 days after it happened
+    assert [entry["position"] for entry in timeline] == sorted(e["position"] for e in timeline)
+    outsider = bearer(api_staff.outsider_token)
+    assert client.get(f"/journeys/{held[0]}/timeline", headers=outsider).status_code == 404
+    assert get(client, "/decisions", outsider)["items"] == []
+
+
+def test_a_read_says_when_the_projections_are_behind_a_position(
+    client: FlaskClient, casework_app: Casework, api_staff: ApiStaff, database_url: str
+) -> None:
+    written = casework_app.record_intake(
+        api_staff.staff[Role.INTAKE_COORDINATOR], "CW-RYOW", "GP", "x"
+    )
+    response = client.get(
+        f"/journeys?min_position={written.position}", headers=api_staff.headers(Role.CLINICAL_LEAD)
+    )
+    if database_url.startswith("sqlite"):  # embedded: the API catches projections up itself
+        assert response.status_code == 200
+        assert int(response.headers["Casework-Projection-Position"]) >= written.position
+    else:  # no worker runs in this test, so the read cannot be that fresh: it says so
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "1"
+        assert str(written.position) in response.json["message"]
+
+
+def test_a_forged_cursor_is_refused(client: FlaskClient, api_staff: ApiStaff) -> None:
+    response = client.get(
+        "/decisions?after=bm90LWEtY3Vyc29y", headers=api_staff.headers(Role.AUDITOR)
+    )
+    assert response.status_code == 422
+    assert "after" in response.json["errors"]["query"]
