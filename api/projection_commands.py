@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
 
 import click
@@ -14,6 +16,7 @@ from sqlalchemy import select
 from api.read_models import read_models
 from api.services import casework
 from projections import PROJECTIONS, projection_named
+from projections.rebuild import Progress, rebuild
 from projections.runner import catch_up
 from projections.store import upgrade
 from projections.tables import projection_positions
@@ -62,6 +65,42 @@ def catch_up_command(name: str | None) -> None:
     for projection in [projection_named(name)] if name else PROJECTIONS:
         count = catch_up(read_models().engine, casework(), projection)
         click.echo(f"{projection.name}: {count} events")
+
+
+def show_progress(name: str) -> Callable[[Progress], None]:
+    """Return a reporter that redraws one progress line: bar, count, rate and ETA."""
+
+    def report(progress: Progress) -> None:
+        share = progress.position / progress.newest if progress.newest else 1.0
+        bar = "#" * int(share * 30)
+        click.echo(
+            f"\r{name:<10} [{bar:<30}] {share:4.0%} {progress.position}/{progress.newest} events"
+            f" {progress.events_per_second:,.0f} ev/s ETA {progress.eta_seconds:.0f}s",
+            nl=False,
+            err=True,
+        )
+
+    return report
+
+
+@projections_group.command("rebuild")
+@click.argument("name", required=False)
+@with_appcontext
+def rebuild_command(name: str | None) -> None:
+    """Replay the log into fresh tables, then switch readers over (all projections, or NAME)."""
+    for projection in [projection_named(name)] if name else PROJECTIONS:
+        started = time.monotonic()
+        position = rebuild(
+            read_models().engine,
+            casework(),
+            projection,
+            show_progress(projection.name),
+            current_app.config["PROJECTION_BATCH_SIZE"],
+        )
+        seconds = time.monotonic() - started
+        click.echo(
+            f"\n{projection.name}: rebuilt to position {position} in {seconds:.1f}s", err=True
+        )
 
 
 @projections_group.command("status")

@@ -38,6 +38,26 @@ def _claim(connection: Connection, name: str, seen: int, reached: int) -> bool:
     return moved.rowcount == 1
 
 
+def project_batch(
+    connection: Connection,
+    app: Application,  # type: ignore[type-arg]
+    projection: Projection,
+    seen: int,
+    size: int,
+) -> int:
+    """Project up to `size` events after `seen` in the caller's transaction; return how many.
+
+    Exactly once: the batch first moves the position (a conditional update only one runner can
+    win; a loser projects nothing and answers 0), then writes its rows, all in one transaction.
+    """
+    notifications = app.recorder.select_notifications(start=seen + 1, limit=size)
+    if not notifications or not _claim(connection, projection.name, seen, notifications[-1].id):
+        return 0
+    for notification in notifications:
+        projection.process(connection, app.mapper.to_domain_event(notification), notification.id)
+    return len(notifications)
+
+
 def catch_up(
     engine: Engine,
     app: Application,  # type: ignore[type-arg]
@@ -45,26 +65,17 @@ def catch_up(
     batch_size: int = BATCH_SIZE,
     limit: int | None = None,
 ) -> int:
-    """Process every event recorded after the projection's position; return how many.
-
-    Exactly once: each batch first moves the position (a conditional update that only one runner
-    can win), then writes its rows, and commits both together or neither.
-    """
+    """Process the events after the projection's position (at most `limit`); return how many."""
     processed = 0
     while limit is None or processed < limit:
-        with engine.begin() as connection:
-            seen = read_position(connection, projection.name)
+        with engine.begin() as connection:  # a read-only transaction of its own: SQLite can
+            seen = read_position(connection, projection.name)  # not upgrade it to a write later
         size = batch_size if limit is None else min(batch_size, limit - processed)
-        notifications = app.recorder.select_notifications(start=seen + 1, limit=size)
-        if not notifications:
-            break
         with engine.begin() as connection:
-            if not _claim(connection, projection.name, seen, notifications[-1].id):
-                continue  # another runner processed this batch; re-read where it got to
-            for notification in notifications:
-                event = app.mapper.to_domain_event(notification)
-                projection.process(connection, event, notification.id)
-        processed += len(notifications)
+            done = project_batch(connection, app, projection, seen, size)
+        if not done and app.recorder.max_notification_id() in (None, seen):
+            break  # nothing left (a lost race answers 0 too: then go round and re-read)
+        processed += done
     return processed
 
 

@@ -12,10 +12,9 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from casework.application import Casework
 from casework.persistence import persistence_environment
@@ -24,7 +23,7 @@ from projections.store import create_read_engine, upgrade
 from projections.tables import projection_positions
 from tests.support.journeys import hold_session, ready_journey
 from tests.support.postgres import temporary_database
-from tests.support.read_models import project_all
+from tests.support.read_models import project_all, table_rows
 from tests.support.staff import register_staff
 
 KILLS = 20
@@ -47,19 +46,6 @@ def start_worker(database_url: str) -> subprocess.Popen[bytes]:
     }
     command = [sys.executable, "-m", "flask", "--app", "api", "projections", "run"]
     return subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
-
-
-def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every read-model row, table by table, in primary-key order."""
-    rows = {}
-    with engine.connect() as connection:
-        for projection in PROJECTIONS:
-            for table in projection.tables:
-                key = list(table.primary_key.columns)
-                rows[table.name] = [
-                    tuple(r) for r in connection.execute(select(table).order_by(*key))
-                ]
-    return rows
 
 
 def write_journeys(app: Casework, stop: threading.Event) -> None:

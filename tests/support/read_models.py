@@ -101,3 +101,16 @@ def folded_view(app: Casework, journey_ids: list[UUID], today: Any) -> dict[UUID
             "timeline": [type(e).__name__ for e in events],
         }
     return view
+
+
+def table_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Return every read-model row, table by table, in primary-key order."""
+    rows = {}
+    with engine.connect() as connection:
+        for projection in PROJECTIONS:
+            for table in projection.tables:
+                key = list(table.primary_key.columns)
+                rows[table.name] = [
+                    tuple(r) for r in connection.execute(select(table).order_by(*key))
+                ]
+    return rows
