@@ -55,3 +55,14 @@ class Projection:
         handler = getattr(self, handler_name(event), None)
         if handler is not None:
             handler(connection, event, position)
+
+    def flush(self, connection: Connection) -> None:
+        """Write what the batch's events left buffered, before its transaction commits.
+
+        A projection that buffers keeps its rows in `connection.info[self.name]`: one buffer per
+        connection, so runners in several threads never share one.
+        """
+
+    def discard(self, connection: Connection) -> None:
+        """Drop whatever a failed batch left buffered on this (pooled, reused) connection."""
+        connection.info.pop(self.name, None)

@@ -8,12 +8,18 @@ from sqlalchemy import Connection, case, delete, insert, update
 
 from casework.clinic import Clinic
 from casework.journey import Journey
-from projections.base import Projection
+from projections.base import Projection, handler_name
 from projections.tables import care_team, clinics, journeys
+
+Changes = dict[str, Any]
 
 
 class CaseloadProjection(Projection):
-    """What a caseload list needs of each journey, without replaying it."""
+    """What a caseload list needs of each journey, without replaying it.
+
+    Each handler returns the changes an event makes to its journey's row; `process` adds the
+    last activity and writes them in one statement.
+    """
 
     name: ClassVar[str] = "caseload"
     tables = (journeys, care_team, clinics)
@@ -25,25 +31,22 @@ class CaseloadProjection(Projection):
                     clinic_id=event.originator_id, name=event.name, time_zone=event.time_zone
                 )
             )
+        elif isinstance(event, Journey.IntakeRecorded):
+            self.intake_recorded(connection, event)
         elif isinstance(event, Journey.Event):
-            super().process(connection, event, position)
-            if not isinstance(event, Journey.IntakeRecorded):
-                self._change(
-                    connection,
-                    event,
-                    last_activity_at=case(
-                        (journeys.c.last_activity_at < event.occurred_at, event.occurred_at),
-                        else_=journeys.c.last_activity_at,
-                    ),
-                )
+            handler = getattr(self, handler_name(event), None)
+            changes: Changes = handler(connection, event) if handler else {}
+            latest = case(
+                (journeys.c.last_activity_at < event.occurred_at, event.occurred_at),
+                else_=journeys.c.last_activity_at,
+            )
+            connection.execute(
+                update(journeys)
+                .where(journeys.c.journey_id == event.originator_id)
+                .values(last_activity_at=latest, **changes)
+            )
 
-    @staticmethod
-    def _change(connection: Connection, event: Any, **values: Any) -> None:
-        connection.execute(
-            update(journeys).where(journeys.c.journey_id == event.originator_id).values(**values)
-        )
-
-    def intake_recorded(self, connection: Connection, event: Any, position: int) -> None:
+    def intake_recorded(self, connection: Connection, event: Any) -> None:
         connection.execute(
             insert(journeys).values(
                 journey_id=event.originator_id,
@@ -64,7 +67,7 @@ class CaseloadProjection(Projection):
             )
         )
 
-    def care_team_member_assigned(self, connection: Connection, event: Any, position: int) -> None:
+    def care_team_member_assigned(self, connection: Connection, event: Any) -> Changes:
         connection.execute(
             insert(care_team).values(
                 journey_id=event.originator_id,
@@ -72,71 +75,58 @@ class CaseloadProjection(Projection):
                 role=event.role,
             )
         )
+        return {}
 
-    def care_team_member_unassigned(
-        self, connection: Connection, event: Any, position: int
-    ) -> None:
+    def care_team_member_unassigned(self, connection: Connection, event: Any) -> Changes:
         connection.execute(
             delete(care_team).where(
                 care_team.c.journey_id == event.originator_id,
                 care_team.c.practitioner_id == event.practitioner_id,
             )
         )
+        return {}
 
-    def screening_decision_recorded(
-        self, connection: Connection, event: Any, position: int
-    ) -> None:
-        self._change(
-            connection,
-            event,
-            screening_outcome=event.outcome,
-            screening_valid_until=event.valid_until,
-        )
+    def screening_decision_recorded(self, connection: Connection, event: Any) -> Changes:
+        return {"screening_outcome": event.outcome, "screening_valid_until": event.valid_until}
 
-    def consent_given(self, connection: Connection, event: Any, position: int) -> None:
-        if event.kind == "treatment":
-            self._change(connection, event, treatment_consent=True)
+    def consent_given(self, connection: Connection, event: Any) -> Changes:
+        return {"treatment_consent": True} if event.kind == "treatment" else {}
 
-    def consent_withdrawn(self, connection: Connection, event: Any, position: int) -> None:
-        if event.kind == "treatment":
-            self._change(connection, event, treatment_consent=False)
+    def consent_withdrawn(self, connection: Connection, event: Any) -> Changes:
+        return {"treatment_consent": False} if event.kind == "treatment" else {}
 
-    def preparation_session_recorded(
-        self, connection: Connection, event: Any, position: int
-    ) -> None:
-        self._change(connection, event, preparation_count=journeys.c.preparation_count + 1)
+    def preparation_session_recorded(self, connection: Connection, event: Any) -> Changes:
+        return {"preparation_count": journeys.c.preparation_count + 1}
 
-    def safety_plan_recorded(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, safety_plan=True)
+    def safety_plan_recorded(self, connection: Connection, event: Any) -> Changes:
+        return {"safety_plan": True}
 
-    def session_scheduled(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, sessions_scheduled=journeys.c.sessions_scheduled + 1)
+    def session_scheduled(self, connection: Connection, event: Any) -> Changes:
+        return {"sessions_scheduled": journeys.c.sessions_scheduled + 1}
 
-    def session_cancelled(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, sessions_scheduled=journeys.c.sessions_scheduled - 1)
+    def session_cancelled(self, connection: Connection, event: Any) -> Changes:
+        return {"sessions_scheduled": journeys.c.sessions_scheduled - 1}
 
-    def session_outcome_recorded(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(
-            connection,
-            event,
-            sessions_scheduled=journeys.c.sessions_scheduled - 1,
-            sessions_held=journeys.c.sessions_held + 1,
-        )
+    def session_outcome_recorded(self, connection: Connection, event: Any) -> Changes:
+        return {
+            "sessions_scheduled": journeys.c.sessions_scheduled - 1,
+            "sessions_held": journeys.c.sessions_held + 1,
+        }
 
-    def contact_recorded(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, contacts_count=journeys.c.contacts_count + 1)
+    def contact_recorded(self, connection: Connection, event: Any) -> Changes:
+        return {"contacts_count": journeys.c.contacts_count + 1}
 
-    def journey_paused(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, status="paused")
+    def journey_paused(self, connection: Connection, event: Any) -> Changes:
+        return {"status": "paused"}
 
-    def journey_resumed(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, status="active")
+    def journey_resumed(self, connection: Connection, event: Any) -> Changes:
+        return {"status": "active"}
 
-    def journey_stopped(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, status="stopped", sessions_scheduled=0)
+    def journey_stopped(self, connection: Connection, event: Any) -> Changes:
+        return {"status": "stopped", "sessions_scheduled": 0}
 
-    def client_withdrew(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, status="withdrawn", sessions_scheduled=0)
+    def client_withdrew(self, connection: Connection, event: Any) -> Changes:
+        return {"status": "withdrawn", "sessions_scheduled": 0}
 
-    def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
-        self._change(connection, event, status="closed", sessions_scheduled=0)
+    def journey_closed(self, connection: Connection, event: Any) -> Changes:
+        return {"status": "closed", "sessions_scheduled": 0}

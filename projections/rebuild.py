@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from uuid import UUID
 
 from eventsourcing.application import Application
 from sqlalchemy import Connection, Engine, event, text
@@ -108,7 +109,7 @@ def _swap(connection: Connection, projection: Projection, live: str) -> None:
 
 def _project_next(
     connection: Connection,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projection: Projection,
     batch_size: int,
 ) -> int:
@@ -123,7 +124,7 @@ class _ReaderInTheWay(Exception):
 
 def _switch(
     shadow: Engine,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projection: Projection,
     live: str,
     batch_size: int,
@@ -175,7 +176,7 @@ def _lock_live_tables(connection: Connection, projection: Projection, live: str)
 
 def rebuild(
     engine: Engine,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projection: Projection,
     report: Callable[[Progress], None] = lambda _: None,
     batch_size: int = BATCH_SIZE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from uuid import UUID
 
 from eventsourcing.application import Application
 from sqlalchemy import Connection, Engine, select, update
@@ -40,7 +41,7 @@ def _claim(connection: Connection, name: str, seen: int, reached: int) -> bool:
 
 def project_batch(
     connection: Connection,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projection: Projection,
     seen: int,
     size: int,
@@ -53,14 +54,19 @@ def project_batch(
     notifications = app.recorder.select_notifications(start=seen + 1, limit=size)
     if not notifications or not _claim(connection, projection.name, seen, notifications[-1].id):
         return 0
-    for notification in notifications:
-        projection.process(connection, app.mapper.to_domain_event(notification), notification.id)
+    try:
+        for notification in notifications:
+            event = app.mapper.to_domain_event(notification)
+            projection.process(connection, event, notification.id)
+        projection.flush(connection)
+    finally:
+        projection.discard(connection)
     return len(notifications)
 
 
 def catch_up(
     engine: Engine,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projection: Projection,
     batch_size: int = BATCH_SIZE,
     limit: int | None = None,

@@ -62,19 +62,26 @@ class TimelineProjection(Projection):
             return
         kind = type(event).__name__
         recorded_at = event.timestamp
-        connection.execute(
-            insert(timeline).values(
-                position=position,
-                clinic_id=event.clinic_id,
-                journey_id=event.originator_id,
-                version=event.originator_version,
-                event_type=kind,
-                occurred_at=event.occurred_at,
-                recorded_at=recorded_at,
-                actor_id=event.actor_id,
-                actor_role=event.actor_role,
-                summary=f"{SUMMARIES[kind](event)} — by {_words(event.actor_role)}",
-                details=event_details(event),
-                late_entry=recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
-            )
+        rows = connection.info.setdefault(self.name, [])  # see Projection.flush
+        rows.append(
+            {
+                "position": position,
+                "clinic_id": event.clinic_id,
+                "journey_id": event.originator_id,
+                "version": event.originator_version,
+                "event_type": kind,
+                "occurred_at": event.occurred_at,
+                "recorded_at": recorded_at,
+                "actor_id": event.actor_id,
+                "actor_role": event.actor_role,
+                "summary": f"{SUMMARIES[kind](event)} — by {_words(event.actor_role)}",
+                "details": event_details(event),
+                "late_entry": recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
+            }
         )
+
+    def flush(self, connection: Connection) -> None:
+        """Insert the batch's entries in one statement (a round trip per event is the cost)."""
+        rows = connection.info.pop(self.name, [])
+        if rows:
+            connection.execute(insert(timeline), rows)

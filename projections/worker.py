@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from uuid import UUID
 
 import psycopg
 from eventsourcing.application import Application
@@ -35,7 +36,7 @@ def try_lock(connection: Connection, name: str) -> bool:
 
 
 @contextmanager
-def log_listener(engine: Engine, app: Application) -> Iterator[psycopg.Connection | None]:  # type: ignore[type-arg]
+def log_listener(engine: Engine, app: Application[UUID]) -> Iterator[psycopg.Connection | None]:
     """Yield a connection that LISTENs for new events (PostgreSQL), or None (SQLite polls)."""
     if engine.dialect.name != "postgresql":
         yield None
@@ -58,7 +59,7 @@ def wait_for_events(listener: psycopg.Connection | None, stop: threading.Event) 
 
 def run_worker(
     engine: Engine,
-    app: Application,  # type: ignore[type-arg]
+    app: Application[UUID],
     projections: Sequence[Projection],
     stop: threading.Event,
     batch_size: int = BATCH_SIZE,

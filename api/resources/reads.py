@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from sqlalchemy import Connection
@@ -23,9 +22,11 @@ def reader() -> Actor:
 
 def resolve_me(value: UUID | str | None, actor: Actor) -> UUID | None:
     """Return the practitioner a filter names, `me` being the caller."""
-    return actor.practitioner_id if value == "me" else value  # type: ignore[return-value]
+    if value == "me":
+        return actor.practitioner_id
+    return value if isinstance(value, UUID) else None
 
 
-def today(connection: Connection, actor: Actor) -> Any:
+def today(connection: Connection, actor: Actor) -> date:
     """Return today's date in the caller's clinic."""
     return clinic_today(connection, actor.clinic_id, datetime.now(UTC))

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from api.schemas.journey_state import FollowUpSchema
 from casework.journey.values import FollowUpStatus, Phase, Status
 
 DECISION_KINDS = ("screening", "pause", "resumption", "stop", "withdrawal", "closure")
@@ -98,21 +99,11 @@ class TimelineEntrySchema(Schema):
     details = fields.Dict()
 
 
-class WorklistEntrySchema(Schema):
-    follow_up_id = fields.UUID()
+class WorklistEntrySchema(FollowUpSchema):
+    """A follow-up as the worklist shows it: with its journey and the client's pseudonym."""
+
     journey_id = fields.UUID()
     client_pseudonym = fields.String(allow_none=True)
-    session_id = fields.UUID()
-    kind = fields.String()
-    label = fields.String()
-    status = fields.String()
-    due_on = fields.Date()
-    window_start = fields.Date()
-    window_end = fields.Date()
-    owner_id = fields.UUID(allow_none=True)
-    owner_role = fields.String()
-    done_on = fields.Date(allow_none=True)
-    outreach_attempts = fields.Integer()
 
 
 class FollowUpSummarySchema(Schema):

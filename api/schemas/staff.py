@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import text, text_list, whole_number
+from api.schemas.common import WrittenSchema, text, text_list, whole_number
 from casework.clinic import FOLLOW_UP_KINDS
 from casework.roles import Role
 
@@ -34,11 +34,8 @@ class RegisterClinicSchema(Schema):
     retention_years = whole_number(load_default=10, validate=validate.Range(1, 100))
 
 
-class ClinicRegisteredSchema(Schema):
-    id = fields.UUID()
-    version = fields.Integer()
-    position = fields.Integer()
-    admin_id = fields.UUID()
+class ClinicRegisteredSchema(WrittenSchema):
+    admin_id = fields.UUID(metadata={"description": "The clinic's first admin."})
 
 
 class CredentialSchema(Schema):
