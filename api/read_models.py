@@ -51,7 +51,7 @@ def read_models() -> ReadModels:
     return models
 
 
-def positions(connection: Connection, names: tuple[str, ...]) -> int:
+def lowest_position(connection: Connection, names: tuple[str, ...]) -> int:
     """Return the lowest log position the named projections have all reached."""
     query = select(projection_positions.c.position).where(projection_positions.c.name.in_(names))
     found = list(connection.scalars(query))
@@ -71,7 +71,7 @@ def projected(names: tuple[str, ...], min_position: int | None) -> Iterator[Conn
             catch_up(models.engine, casework(), projection_named(name))
     deadline = time.monotonic() + READ_WAIT_SECONDS
     with models.engine.connect() as connection:
-        reached = positions(connection, names)
+        reached = lowest_position(connection, names)
         while min_position is not None and reached < min_position:
             if time.monotonic() > deadline:
                 abort(
@@ -82,6 +82,6 @@ def projected(names: tuple[str, ...], min_position: int | None) -> Iterator[Conn
                 )
             time.sleep(0.05)
             connection.rollback()
-            reached = positions(connection, names)
+            reached = lowest_position(connection, names)
         g.projection_position = reached
         yield connection
