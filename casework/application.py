@@ -623,16 +623,33 @@ class Casework(Application[UUID]):
     # -- reads -----------------------------------------------------------------------------
 
     def get_journey(
-        self, actor: Actor, journey_id: UUID, version: int | None = None
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        version: int | None = None,
+        as_of: datetime | None = None,
     ) -> dict[str, Any]:
-        """Return a journey's state (now, or as of a version), judged on the clinic's today."""
+        """Return a journey's state now, at a version, or as recorded at a moment (`as_of`).
+
+        Follow-up states are judged on the clinic's date today, or on the date of `as_of`.
+        """
         self._acting(actor, "read_journey", None)
         journey = self._journey(actor, journey_id)
+        moment = utc_now() if as_of is None else aware(as_of, "as_of")
+        if as_of is not None:
+            recorded = [
+                event.originator_version
+                for event in self.events.get(journey_id)
+                if isinstance(event, Journey.Event) and event.timestamp <= moment
+            ]
+            if not recorded:
+                raise NotFound("The journey had not been recorded yet at that moment.")
+            version = recorded[-1]
         if version is not None:
             if not 1 <= version <= journey.version:
                 raise NotFound(f"The journey has versions 1 to {journey.version}.")
             journey = self.repository.get(journey_id, version=version)
-        return describe_journey(journey, today=self._local_date(journey, utc_now()))
+        return describe_journey(journey, today=self._local_date(journey, moment))
 
     # -- plumbing shared by the commands ---------------------------------------------------
 

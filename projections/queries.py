@@ -148,13 +148,16 @@ def journey_timeline(
     clinic_id: UUID,
     journey_id: UUID,
     *,
+    as_of: datetime | None = None,
     after: str | None = None,
     limit: int = 100,
 ) -> Page:
-    """Return a journey's entries in the order they were recorded."""
+    """Return a journey's entries in recorded order (only those recorded by `as_of`)."""
     query = select(timeline).where(
         timeline.c.clinic_id == clinic_id, timeline.c.journey_id == journey_id
     )
+    if as_of is not None:
+        query = query.where(timeline.c.recorded_at <= as_of)
     if after is not None:
         (position,) = decode_cursor(after, int)
         query = query.where(timeline.c.position > position)

@@ -14,14 +14,14 @@ from marshmallow import RAISE
 from api.auth import current_actor
 from api.read_models import projected
 from api.resources.reads import reader, resolve_me, today
-from api.schemas.common import VersionQuerySchema, WrittenSchema
+from api.schemas.common import HistoryQuerySchema, WrittenSchema
 from api.schemas.journey_state import JourneySchema
 from api.schemas.journeys import RecordIntakeSchema
 from api.schemas.reads import (
     CaseloadPageSchema,
     CaseloadQuerySchema,
-    ReadQuerySchema,
     TimelinePageSchema,
+    TimelineQuerySchema,
 )
 from api.services import casework
 from casework.errors import NotFound
@@ -58,27 +58,25 @@ class Journeys(MethodView):
 
 @blp.route("/<uuid:journey_id>")
 class JourneyById(MethodView):
-    @blp.arguments(
-        VersionQuerySchema, location="query", unknown=RAISE
-    )  # refuse ?as_of=, not ignore
+    @blp.arguments(HistoryQuerySchema, location="query", unknown=RAISE)  # refuse, never ignore
     @blp.response(200, JourneySchema)
     def get(
         self, query: dict[str, Any], journey_id: UUID
     ) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Show a journey as it stands now, or as it stood at `?version=`."""
-        state = casework().get_journey(current_actor(), journey_id, version=query["version"])
+        """Show a journey as it stands now, at `?version=`, or as recorded at `?as_of=`."""
+        state = casework().get_journey(current_actor(), journey_id, **query)
         return state, 200, {"ETag": f'"{state["version"]}"'}
 
 
 @blp.route("/<uuid:journey_id>/timeline")
 class JourneyTimeline(MethodView):
-    @blp.arguments(ReadQuerySchema, location="query")
+    @blp.arguments(TimelineQuerySchema, location="query")
     @blp.response(200, TimelinePageSchema)
     def get(self, query: dict[str, Any], journey_id: UUID) -> Page:
-        """List a journey's timeline in the order it was recorded, late entries flagged."""
+        """List a journey's timeline in recorded order (`as_of`: as it was then)."""
         actor = reader()
         with projected(("timeline",), query.pop("min_position")) as connection:
             page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
-        if not page.items and query["after"] is None:
+        if not page.items and query["after"] is None and query["as_of"] is None:
             raise NotFound("No such journey.")
         return page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
@@ -73,7 +73,15 @@ class RecordedSchema(Schema):
     recorded_at = fields.DateTime()
 
 
-class VersionQuerySchema(Schema):
-    """Ask for a past version of a record."""
+class HistoryQuerySchema(Schema):
+    """Ask for a record as it stood at a past version, or as it was recorded at a moment."""
 
     version = fields.Integer(validate=validate.Range(min=1), load_default=None)  # from a string
+    as_of = fields.AwareDateTime(
+        load_default=None, metadata={"description": "A moment (with offset): as recorded then."}
+    )
+
+    @validates_schema
+    def one_of_them(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["version"] is not None and data["as_of"] is not None:
+            raise ValidationError("Ask for a version or a moment, not both.", "as_of")

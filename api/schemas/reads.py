@@ -37,6 +37,12 @@ class ReadQuerySchema(Schema):
     )
 
 
+class TimelineQuerySchema(ReadQuerySchema):
+    as_of = fields.AwareDateTime(
+        load_default=None, metadata={"description": "Only entries recorded by this moment."}
+    )
+
+
 class CaseloadQuerySchema(ReadQuerySchema):
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in Status]))
     phase = fields.String(load_default=None, validate=validate.OneOf([p.value for p in Phase]))

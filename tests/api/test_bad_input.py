@@ -179,11 +179,11 @@ def test_an_unsupported_query_parameter_is_refused_not_ignored(
 ) -> None:
     journey_id = ready_journey(casework_app, api_staff.staff)
     response = client.get(
-        f"/journeys/{journey_id}?as_of=2000-01-01", headers=api_staff.headers(Role.AUDITOR)
+        f"/journeys/{journey_id}?since=2000-01-01", headers=api_staff.headers(Role.AUDITOR)
     )
     assert response.status_code == 422
     assert response.json is not None
-    assert set(response.json["errors"]["query"]) == {"as_of"}
+    assert set(response.json["errors"]["query"]) == {"since"}
 
 
 def test_an_unknown_field_is_refused_not_ignored(clinic: Clinic) -> None:

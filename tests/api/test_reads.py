@@ -125,3 +125,27 @@ def test_a_forged_cursor_is_refused(client: FlaskClient, api_staff: ApiStaff) ->
     )
     assert response.status_code == 422
     assert "after" in response.json["errors"]["query"]
+
+
+def test_an_auditor_sees_a_journey_and_its_timeline_as_recorded_at_a_past_moment(
+    flask_app: Flask, client: FlaskClient, casework_app: Casework, api_staff: ApiStaff
+) -> None:
+    journey_id = ready_journey(casework_app, api_staff.staff)
+    moment = datetime.now(UTC)
+    casework_app.close_journey(api_staff.staff[Role.CLINICAL_LEAD], journey_id, "Moved away")
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    auditor = api_staff.headers(Role.AUDITOR)
+    as_of = moment.isoformat().replace("+00:00", "Z")
+    then = get(client, f"/journeys/{journey_id}?as_of={as_of}", auditor)
+    now = get(client, f"/journeys/{journey_id}", auditor)
+    assert (then["status"], then["version"]) == ("active", now["version"] - 1)
+    assert now["status"] == "closed"
+    entries = get(client, f"/journeys/{journey_id}/timeline?as_of={as_of}", auditor)["items"]
+    assert len(entries) == then["version"]
+    assert "JourneyClosed" not in {entry["event_type"] for entry in entries}
+    before_intake = client.get(
+        f"/journeys/{journey_id}?as_of=2000-01-01T00:00:00Z", headers=auditor
+    )
+    assert before_intake.status_code == 404
+    both = client.get(f"/journeys/{journey_id}?version=1&as_of={as_of}", headers=auditor)
+    assert both.status_code == 422
