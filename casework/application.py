@@ -20,7 +20,7 @@ from casework.clinic import (
     validate_time_zone,
 )
 from casework.clock import aware, clinical_time, local_date, utc_now
-from casework.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from casework.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
 from casework.journey import Journey
 from casework.journey.state import describe_journey
 from casework.journey.values import (
@@ -619,6 +619,70 @@ class Casework(Application[UUID]):
         )
         journey.close_journey(acting, reason)
         return self._save(journey)
+
+    # -- corrections and addenda -----------------------------------------------------------
+
+    def record_correction(
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        field: str,
+        new_value: Any,
+        reason: str,
+        corrects_version: int | None = None,
+        corrects_position: int | None = None,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
+        """Correct a field of an earlier entry, named by its version or its log position.
+
+        Only a clinical lead, or the practitioner who recorded the entry, may correct it.
+        """
+        journey, acting = self._load(
+            actor, "record_correction", journey_id, occurred_at, expected_version
+        )
+        entry = self._entry(journey, corrects_version, corrects_position)
+        if (
+            acting.actor_role != Role.CLINICAL_LEAD.value
+            and entry.actor_id != actor.practitioner_id
+        ):
+            raise Forbidden("Only a clinical lead or whoever recorded the entry may correct it.")
+        journey.record_correction(acting, entry, field, new_value, reason)
+        return self._save(journey)
+
+    def record_addendum(
+        self,
+        actor: Actor,
+        journey_id: UUID,
+        entry_version: int,
+        text: str,
+        occurred_at: datetime | None = None,
+        expected_version: int | None = None,
+    ) -> Written:
+        """Add text to an earlier entry of the journey."""
+        journey, acting = self._load(
+            actor, "record_addendum", journey_id, occurred_at, expected_version
+        )
+        journey.record_addendum(acting, entry_version, text)
+        return self._save(journey)
+
+    def _entry(self, journey: Journey, version: int | None, position: int | None) -> Any:
+        """Return the stored event a correction names, by journey version or by log position."""
+        if (version is None) == (position is None):
+            raise InvalidInput.field(
+                "corrects_version", "Name the entry by version or by position."
+            )
+        if position is not None:
+            found = self.recorder.select_notifications(start=position, limit=1)
+            if not found or found[0].id != position or found[0].originator_id != journey.id:
+                raise InvalidInput.field("corrects_position", "No entry of this journey there.")
+            return self.mapper.to_domain_event(found[0])
+        assert version is not None
+        if not 1 <= version <= journey.version:
+            raise InvalidInput.field(
+                "corrects_version", f"Entries run from 1 to {journey.version}."
+            )
+        return next(iter(self.events.get(journey.id, gt=version - 1, lte=version)))
 
     # -- reads -----------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "stop_journey": (_LEAD,),
     "record_withdrawal": _CLINICAL,
     "close_journey": (_LEAD,),
+    "record_correction": _CLINICAL,
+    "record_addendum": _CLINICAL,
     "read_journey": (*_CLINICAL, Role.AUDITOR),
 }
 """Command → the roles allowed to run it, in the order the acting role is picked from."""

@@ -57,6 +57,7 @@ class CaseloadProjection(Projection):
                 opened_at=event.occurred_at,
                 last_activity_at=event.occurred_at,
                 screening_outcome=None,
+                screening_version=None,
                 screening_valid_until=None,
                 preparation_count=0,
                 treatment_consent=False,
@@ -87,7 +88,21 @@ class CaseloadProjection(Projection):
         return {}
 
     def screening_decision_recorded(self, connection: Connection, event: Any) -> Changes:
-        return {"screening_outcome": event.outcome, "screening_valid_until": event.valid_until}
+        return {
+            "screening_outcome": event.outcome,
+            "screening_valid_until": event.valid_until,
+            "screening_version": event.originator_version,
+        }
+
+    def correction_recorded(self, connection: Connection, event: Any) -> Changes:
+        if event.entry_type == "ScreeningDecisionRecorded" and event.field == "valid_until":
+            latest = journeys.c.screening_version == event.corrected_version
+            return {
+                "screening_valid_until": case(
+                    (latest, event.new_value), else_=journeys.c.screening_valid_until
+                )
+            }
+        return {}
 
     def consent_given(self, connection: Connection, event: Any) -> Changes:
         return {"treatment_consent": True} if event.kind == "treatment" else {}

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, update
 
 from projections.base import Projection, plain
 from projections.tables import decisions
+
+DECISION_ENTRIES = {
+    "ScreeningDecisionRecorded",
+    "JourneyPaused",
+    "JourneyResumed",
+    "JourneyStopped",
+    "ClientWithdrew",
+    "JourneyClosed",
+}
+CORRECTED_COLUMNS = {
+    "rationale": "rationale",
+    "reason": "rationale",
+    "valid_until": "valid_until",
+    "review_date": "review_date",
+    "occurred_at": "decided_at",
+}
+"""A corrected field of a decision entry → the register's column that shows it."""
 
 
 def _decision(event: Any, position: int, kind: str, **fields: Any) -> dict[str, Any]:
@@ -15,6 +32,7 @@ def _decision(event: Any, position: int, kind: str, **fields: Any) -> dict[str, 
         "position": position,
         "clinic_id": event.clinic_id,
         "journey_id": event.originator_id,
+        "version": event.originator_version,
         "kind": kind,
         "decided_at": event.occurred_at,
         "recorded_at": event.timestamp,
@@ -84,3 +102,16 @@ class DecisionsProjection(Projection):
 
     def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
         self._record(connection, _decision(event, position, "closure", rationale=event.reason))
+
+    def correction_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        """Show the corrected value; the timeline keeps the original beside it."""
+        column = CORRECTED_COLUMNS.get(event.field)
+        if column is not None and event.entry_type in DECISION_ENTRIES:
+            connection.execute(
+                update(decisions)
+                .where(
+                    decisions.c.journey_id == event.originator_id,
+                    decisions.c.version == event.corrected_version,
+                )
+                .values({column: event.new_value})
+            )

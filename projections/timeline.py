@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, select, update
 
 from casework.journey import Journey
-from projections.base import Projection, event_details
+from projections.base import Projection, event_details, plain
 from projections.tables import timeline
 
 LATE_ENTRY_AFTER = timedelta(hours=24)
@@ -48,6 +48,8 @@ SUMMARIES: dict[str, Callable[[Any], str]] = {
     "JourneyStopped": lambda e: "Stopped (clinical decision)",
     "ClientWithdrew": lambda e: "Client withdrew",
     "JourneyClosed": lambda e: "Closed",
+    "CorrectionRecorded": lambda e: f"Correction of entry {e.corrected_version}: {_words(e.field)}",
+    "AddendumRecorded": lambda e: f"Addendum to entry {e.entry_version}",
 }
 
 
@@ -60,6 +62,8 @@ class TimelineProjection(Projection):
     def process(self, connection: Connection, event: object, position: int) -> None:
         if not isinstance(event, Journey.Event):
             return
+        if isinstance(event, Journey.CorrectionRecorded | Journey.AddendumRecorded):
+            self._annotate(connection, event, position)
         kind = type(event).__name__
         recorded_at = event.timestamp
         rows = connection.info.setdefault(self.name, [])  # see Projection.flush
@@ -79,6 +83,25 @@ class TimelineProjection(Projection):
                 "late_entry": recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
             }
         )
+
+    def _annotate(self, connection: Connection, event: Any, position: int) -> None:
+        """Put a correction or addendum beside the entry it names, which keeps its original."""
+        self.flush(connection)  # the entry may still wait in this batch's buffer
+        correction = isinstance(event, Journey.CorrectionRecorded)
+        version = event.corrected_version if correction else event.entry_version
+        entry = (timeline.c.journey_id == event.originator_id) & (timeline.c.version == version)
+        details = connection.scalar(select(timeline.c.details).where(entry))
+        if details is None:
+            return
+        key = "corrections" if correction else "addenda"
+        note = {
+            "position": position,
+            "by": event.actor_role,
+            "at": plain(event.timestamp),
+            **event_details(event),
+        }
+        details = {**details, key: [*details.get(key, []), note]}
+        connection.execute(update(timeline).where(entry).values(details=details))
 
     def flush(self, connection: Connection) -> None:
         """Insert the batch's entries in one statement (a round trip per event is the cost)."""

@@ -9,6 +9,7 @@ from flask import Flask, Response, request
 from api.errors import CaseworkApi, error_response
 from api.resources import (
     aftercare,
+    amendments,
     care_team,
     clinics,
     decisions,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     sessions.blp,
     aftercare.blp,
     decisions.blp,
+    amendments.blp,
     follow_ups.blp,
     register.blp,
 )

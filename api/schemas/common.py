@@ -71,6 +71,7 @@ class RecordedSchema(Schema):
     actor_role = fields.String()
     occurred_at = fields.DateTime()
     recorded_at = fields.DateTime()
+    version = fields.Integer(metadata={"description": "The journey version (entry) that made it."})
 
 
 class HistoryQuerySchema(Schema):

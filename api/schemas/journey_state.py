@@ -118,6 +118,22 @@ class DecisionSchema(Schema):
     decided = fields.Nested(RecordedSchema)
 
 
+class CorrectionSchema(Schema):
+    corrected_version = fields.Integer()
+    entry_type = fields.String()
+    field = fields.String()
+    original_value = fields.Raw(allow_none=True)
+    new_value = fields.Raw(allow_none=True)
+    reason = fields.String()
+    corrected = fields.Nested(RecordedSchema)
+
+
+class AddendumSchema(Schema):
+    entry_version = fields.Integer()
+    text = fields.String()
+    added = fields.Nested(RecordedSchema)
+
+
 class JourneySchema(Schema):
     id = fields.UUID()
     version = fields.Integer()
@@ -146,3 +162,5 @@ class JourneySchema(Schema):
     follow_ups = fields.List(fields.Nested(FollowUpSchema))
     contacts = fields.List(fields.Nested(ContactSchema))
     decisions = fields.List(fields.Nested(DecisionSchema))
+    corrections = fields.List(fields.Nested(CorrectionSchema))
+    addenda = fields.List(fields.Nested(AddendumSchema))

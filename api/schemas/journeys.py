@@ -167,3 +167,24 @@ class RecordWithdrawalSchema(ClinicalTimeSchema):
 
 class CloseJourneySchema(ClinicalTimeSchema):
     reason = text(LONG_TEXT, required=True)
+
+
+class RecordCorrectionSchema(ClinicalTimeSchema):
+    corrects_version = whole_number(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "The entry corrected, by journey version (or corrects_position)."},
+    )
+    corrects_position = whole_number(
+        load_default=None,
+        validate=validate.Range(min=1),
+        metadata={"description": "The entry corrected, by log position."},
+    )
+    field = text(64, required=True, metadata={"description": "e.g. rationale, valid_until"})
+    new_value = fields.Raw(required=True, allow_none=True)
+    reason = text(LONG_TEXT, required=True)
+
+
+class RecordAddendumSchema(ClinicalTimeSchema):
+    entry_version = whole_number(required=True, validate=validate.Range(min=1))
+    text = text(LONG_TEXT, required=True)

@@ -6,6 +6,7 @@ because those run again on every replay.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -13,6 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from casework.errors import InvalidInput, NotFound, RuleViolation
+from casework.journey.corrections import CORRECTABLE, correctable_fields, corrected_value
 from casework.journey.followups import plan_follow_ups
 from casework.journey.rules import (
     adverse_event_values,
@@ -25,12 +27,14 @@ from casework.journey.rules import (
 )
 from casework.journey.values import (
     ELIGIBLE_OUTCOMES,
+    Addendum,
     CareRole,
     CareTeamMember,
     Consent,
     ConsentKind,
     Contact,
     ContactKind,
+    Correction,
     Decision,
     FollowUp,
     OutreachChannel,
@@ -58,11 +62,6 @@ _REFUSALS_BY_STATUS = {
     ),
     Status.WITHDRAWN: ("client_withdrew", "The client withdrew: no further sessions."),
 }
-
-
-def _recorded(acting_fields: tuple[UUID, str, datetime], timestamp: datetime | None) -> Recorded:
-    assert timestamp is not None  # the library always sets it before the event is applied
-    return Recorded(*acting_fields, recorded_at=timestamp)
 
 
 class Journey(Aggregate):
@@ -107,7 +106,8 @@ class Journey(Aggregate):
         self.referral_source = referral_source
         self.primary_need = primary_need
         self.existing_support = existing_support
-        self.intake = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        assert timestamp is not None  # the library always sets it before the event is applied
+        self.intake = Recorded(actor_id, actor_role, occurred_at, timestamp, version=1)
         self.status = Status.ACTIVE
         self.care_team: list[CareTeamMember] = []
         self.screening_decisions: list[ScreeningDecision] = []
@@ -118,6 +118,8 @@ class Journey(Aggregate):
         self.follow_ups: dict[UUID, FollowUp] = {}
         self.contacts: list[Contact] = []
         self.decisions: list[Decision] = []
+        self.corrections: list[Correction] = []
+        self.addenda: list[Addendum] = []
 
     # -- care team -------------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class Journey(Aggregate):
         role: str,
         timestamp: datetime | None = None,
     ) -> None:
-        assigned = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        assigned = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.care_team.append(CareTeamMember(practitioner_id, role, assigned))
 
     class CareTeamMemberUnassigned(Event):
@@ -231,7 +233,7 @@ class Journey(Aggregate):
         valid_until: date | None,
         timestamp: datetime | None = None,
     ) -> None:
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.screening_decisions.append(
             ScreeningDecision(
                 outcome,
@@ -273,7 +275,7 @@ class Journey(Aggregate):
         notes: str | None,
         timestamp: datetime | None = None,
     ) -> None:
-        given = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        given = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.consents.append(Consent(kind, list(scope), notes, given))
 
     class ConsentWithdrawn(Event):
@@ -299,7 +301,7 @@ class Journey(Aggregate):
     ) -> None:
         for consent in self.consents:
             if consent.kind == kind and consent.active:
-                consent.withdrawn = _recorded((actor_id, actor_role, occurred_at), timestamp)
+                consent.withdrawn = self._recorded(actor_id, actor_role, occurred_at, timestamp)
                 consent.withdrawal_reason = reason
 
     def active_consent(self, kind: ConsentKind) -> Consent | None:
@@ -345,7 +347,7 @@ class Journey(Aggregate):
         notes: str | None,
         timestamp: datetime | None = None,
     ) -> None:
-        held = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        held = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.preparation_sessions.append(
             PreparationSession(preparation_id, duration_minutes, list(topics), notes, held)
         )
@@ -390,7 +392,7 @@ class Journey(Aggregate):
         notes: str | None,
         timestamp: datetime | None = None,
     ) -> None:
-        recorded = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        recorded = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.safety_plan = SafetyPlan(
             emergency_contact, transport_plan, overnight_plan, notes, recorded
         )
@@ -497,7 +499,7 @@ class Journey(Aggregate):
         location: str | None,
         timestamp: datetime | None = None,
     ) -> None:
-        scheduled = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        scheduled = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.sessions[session_id] = Session(
             session_id,
             SessionStatus.SCHEDULED.value,
@@ -575,7 +577,7 @@ class Journey(Aggregate):
         session = self.sessions[session_id]
         session.status = SessionStatus.CANCELLED.value
         session.cancellation_reason = reason
-        session.cancelled = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        session.cancelled = self._recorded(actor_id, actor_role, occurred_at, timestamp)
 
     class SessionOutcomeRecorded(Event):
         session_id: UUID
@@ -672,7 +674,7 @@ class Journey(Aggregate):
         session.touch_areas = list(touch_areas)
         session.adverse_event = dict(adverse_event) if adverse_event else None
         session.notes = notes
-        session.outcome = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        session.outcome = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         for planned in follow_ups:
             follow_up = FollowUp(session_id=session_id, **planned)
             self.follow_ups[follow_up.follow_up_id] = follow_up
@@ -735,7 +737,7 @@ class Journey(Aggregate):
         contact_day: date,
         timestamp: datetime | None = None,
     ) -> None:
-        contacted = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        contacted = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.contacts.append(
             Contact(contact_id, kind, follow_up_id, duration_minutes, notes, contacted)
         )
@@ -819,7 +821,7 @@ class Journey(Aggregate):
         conditions_to_resume: list[str],
         timestamp: datetime | None = None,
     ) -> None:
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.status = Status.PAUSED
         self.decisions.append(
             Decision("pause", reason, decided, review_date, list(conditions_to_resume))
@@ -845,7 +847,7 @@ class Journey(Aggregate):
         timestamp: datetime | None = None,
     ) -> None:
         self.status = Status.ACTIVE
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.decisions.append(Decision("resumption", rationale, decided))
 
     class JourneyStopped(Event):
@@ -867,7 +869,7 @@ class Journey(Aggregate):
         timestamp: datetime | None = None,
     ) -> None:
         self.status = Status.STOPPED
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.decisions.append(Decision("stop", rationale, decided))
         self._cancel_scheduled_sessions("Journey stopped.", decided)
 
@@ -890,7 +892,7 @@ class Journey(Aggregate):
         timestamp: datetime | None = None,
     ) -> None:
         self.status = Status.WITHDRAWN
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.decisions.append(Decision("withdrawal", reason, decided))
         self._cancel_scheduled_sessions("Client withdrew.", decided)
 
@@ -912,7 +914,7 @@ class Journey(Aggregate):
         timestamp: datetime | None = None,
     ) -> None:
         self.status = Status.CLOSED
-        decided = _recorded((actor_id, actor_role, occurred_at), timestamp)
+        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
         self.decisions.append(Decision("closure", reason, decided))
         self._cancel_scheduled_sessions("Journey closed.", decided)
         for follow_up in self.follow_ups.values():
@@ -926,13 +928,134 @@ class Journey(Aggregate):
                 session.cancellation_reason = reason
                 session.cancelled = decided
 
+    # -- corrections and addenda: history is never edited, only added to -------------------
+
+    class CorrectionRecorded(Event):
+        corrected_version: int
+        entry_type: str
+        field: str
+        original_value: Any
+        new_value: Any
+        reason: str
+
+    def record_correction(
+        self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str
+    ) -> None:
+        """Correct one field of an earlier entry (allowed after closure); the original remains."""
+        self._check_after_intake(acting)
+        entry_type = type(entry).__name__
+        if field not in correctable_fields(entry_type):
+            fields = ", ".join(correctable_fields(entry_type)) or "none"
+            raise InvalidInput.field("field", f"Correctable fields of a {entry_type}: {fields}.")
+        original = self._current_value(entry, field)
+        value = corrected_value(field, original, new_value)
+        if value == original:
+            raise InvalidInput.field("new_value", "Same as the value recorded now.")
+        if field == "occurred_at" and value < self.intake.occurred_at:
+            raise InvalidInput.field("new_value", "Must not be before the intake.")
+        self._record_correction(
+            *acting,
+            corrected_version=entry.originator_version,
+            entry_type=entry_type,
+            field=field,
+            original_value=original,
+            new_value=value,
+            reason=reason,
+        )
+
+    def _current_value(self, entry: Any, field: str) -> Any:
+        for correction in reversed(self.corrections):
+            if (
+                correction.corrected_version == entry.originator_version
+                and correction.field == field
+            ):
+                return correction.new_value
+        return getattr(entry, field)
+
+    @event(CorrectionRecorded)
+    def _record_correction(
+        self,
+        actor_id: UUID,
+        actor_role: str,
+        occurred_at: datetime,
+        corrected_version: int,
+        entry_type: str,
+        field: str,
+        original_value: Any,
+        new_value: Any,
+        reason: str,
+        timestamp: datetime | None = None,
+    ) -> None:
+        corrected = self._recorded(actor_id, actor_role, occurred_at, timestamp)
+        self.corrections.append(
+            Correction(
+                corrected_version, entry_type, field, original_value, new_value, reason, corrected
+            )
+        )
+        for record, recorded in self._records():
+            if recorded.version == corrected_version:
+                if field == "occurred_at":
+                    recorded.occurred_at = new_value
+                else:
+                    setattr(record, CORRECTABLE[entry_type][field], new_value)
+
+    class AddendumRecorded(Event):
+        entry_version: int
+        text: str
+
+    def record_addendum(self, acting: Acting, entry_version: int, text: str) -> None:
+        """Add text to an earlier entry (allowed after closure); the entry stays as it was."""
+        self._check_after_intake(acting)
+        if not 1 <= entry_version <= self.version:
+            raise InvalidInput.field(
+                "entry_version", f"The journey has entries 1 to {self.version}."
+            )
+        self._record_addendum(*acting, entry_version=entry_version, text=text)
+
+    @event(AddendumRecorded)
+    def _record_addendum(
+        self,
+        actor_id: UUID,
+        actor_role: str,
+        occurred_at: datetime,
+        entry_version: int,
+        text: str,
+        timestamp: datetime | None = None,
+    ) -> None:
+        added = self._recorded(actor_id, actor_role, occurred_at, timestamp)
+        self.addenda.append(Addendum(entry_version, text, added))
+
+    def _records(self) -> Iterator[tuple[Any, Recorded]]:
+        """Yield every record of the state with the who-and-when of the entry that made it."""
+        yield self, self.intake
+        yield from ((m, m.assigned) for m in self.care_team)
+        yield from ((d, d.decided) for d in self.screening_decisions)
+        yield from ((c, c.given) for c in self.consents)
+        yield from ((p, p.held) for p in self.preparation_sessions)
+        if self.safety_plan is not None:
+            yield self.safety_plan, self.safety_plan.recorded
+        yield from ((s, s.outcome) for s in self.sessions.values() if s.outcome is not None)
+        yield from ((c, c.contacted) for c in self.contacts)
+        yield from ((d, d.decided) for d in self.decisions)
+
     # -- state checks shared by the commands -----------------------------------------------
+
+    def _recorded(
+        self, actor_id: UUID, actor_role: str, occurred_at: datetime, timestamp: datetime | None
+    ) -> Recorded:
+        """Return who and when of the event being applied (it becomes the next version)."""
+        assert timestamp is not None  # the library always sets it before the event is applied
+        return Recorded(actor_id, actor_role, occurred_at, timestamp, version=self.version + 1)
 
     def _check_open(self, acting: Acting) -> None:
         if self.status is Status.CLOSED:
             raise RuleViolation(
-                "journey_closed", "The journey is closed: nothing more can be added."
+                "journey_closed",
+                "The journey is closed: only corrections and addenda are accepted.",
             )
+        self._check_after_intake(acting)
+
+    def _check_after_intake(self, acting: Acting) -> None:
         if acting.occurred_at < self.intake.occurred_at:
             raise InvalidInput.field("occurred_at", "Must not be before the intake.")
 

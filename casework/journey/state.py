@@ -38,4 +38,6 @@ def describe_journey(journey: Journey, today: date) -> dict[str, Any]:
         ],
         "contacts": [asdict(contact) for contact in journey.contacts],
         "decisions": [asdict(decision) for decision in journey.decisions],
+        "corrections": [asdict(correction) for correction in journey.corrections],
+        "addenda": [asdict(addendum) for addendum in journey.addenda],
     }

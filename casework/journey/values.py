@@ -138,12 +138,14 @@ class FollowUpStatus(StrEnum):
 
 @dataclass
 class Recorded:
-    """Who recorded something, in which role, and when it happened and was recorded."""
+    """Who recorded something, in which role, when it happened and was recorded, and by which
+    version of the journey (the event) — the entry a correction or an addendum names."""
 
     actor_id: UUID
     actor_role: str
     occurred_at: datetime
     recorded_at: datetime
+    version: int
 
 
 @dataclass
@@ -267,3 +269,25 @@ class Decision:
     decided: Recorded
     review_date: date | None = None
     conditions_to_resume: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Correction:
+    """A corrected field of an earlier entry: the original stays in the history beside it."""
+
+    corrected_version: int
+    entry_type: str
+    field: str
+    original_value: Any
+    new_value: Any
+    reason: str
+    corrected: Recorded
+
+
+@dataclass
+class Addendum:
+    """Text added to an earlier entry, which itself stays as it was."""
+
+    entry_version: int
+    text: str
+    added: Recorded

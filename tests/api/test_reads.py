@@ -149,3 +149,45 @@ def test_an_auditor_sees_a_journey_and_its_timeline_as_recorded_at_a_past_moment
     assert before_intake.status_code == 404
     both = client.get(f"/journeys/{journey_id}?version=1&as_of={as_of}", headers=auditor)
     assert both.status_code == 422
+
+
+def test_a_correction_shows_beside_the_original_and_in_the_register(
+    flask_app: Flask, client: FlaskClient, casework_app: Casework, api_staff: ApiStaff
+) -> None:
+    journey_id = ready_journey(casework_app, api_staff.staff)
+    paused = casework_app.pause_journey(
+        api_staff.staff[Role.CLINICAL_LEAD],
+        journey_id,
+        "Stres at home",
+        datetime.now(UTC).date() + timedelta(days=14),
+        ["Sleep"],
+    )
+    body = {
+        "corrects_position": paused.position,
+        "field": "reason",
+        "new_value": "Stress at home",
+        "reason": "Typo",
+    }
+    path = f"/journeys/{journey_id}/corrections"
+    assert client.post(path, json=body, headers=api_staff.headers(Role.AUDITOR)).status_code == 403
+    wrong = client.post(
+        path, json={**body, "field": "mood"}, headers=api_staff.headers(Role.CLINICAL_LEAD)
+    )
+    assert wrong.status_code == 422
+    assert "field" in wrong.json["errors"]["json"]
+    corrected = client.post(path, json=body, headers=api_staff.headers(Role.CLINICAL_LEAD))
+    assert corrected.status_code == 201
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    auditor = api_staff.headers(Role.AUDITOR)
+    register = get(client, f"/decisions?journey={journey_id}&kind=pause", auditor)["items"]
+    assert register[0]["rationale"] == "Stress at home"
+    entries = get(client, f"/journeys/{journey_id}/timeline", auditor)["items"]
+    original = next(e for e in entries if e["position"] == paused.position)
+    assert original["details"]["reason"] == "Stres at home"  # the original, never edited
+    (beside,) = original["details"]["corrections"]
+    assert (beside["new_value"], beside["reason"], beside["by"]) == (
+        "Stress at home",
+        "Typo",
+        "clinical_lead",
+    )
+    assert entries[-1]["event_type"] == "CorrectionRecorded"

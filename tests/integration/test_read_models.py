@@ -50,6 +50,14 @@ def _open_follow_up(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
     return UUID(str(open_[0]))
 
 
+def _latest(app: Casework, staff: Staff, journey_id: UUID, records: str) -> int:
+    state = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)
+    if not state[records]:
+        raise CaseworkError("nothing to correct")
+    recorded = state[records][-1]
+    return int((recorded.get("decided") or {})["version"])
+
+
 def _scheduled(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
     state = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)
     planned = [s["session_id"] for s in state["sessions"] if s["status"] == "scheduled"]
@@ -118,6 +126,25 @@ STEPS: dict[str, Step] = {
     "stop": lambda a, s, j: a.stop_journey(s[Role.CLINICAL_LEAD], j, "Cardiac finding"),
     "withdraw": lambda a, s, j: a.record_withdrawal(s[Role.INTAKE_COORDINATOR], j, None),
     "close": lambda a, s, j: a.close_journey(s[Role.CLINICAL_LEAD], j, "Done"),
+    "expire_screening": lambda a, s, j: a.record_correction(
+        s[Role.CLINICAL_LEAD],
+        j,
+        "valid_until",
+        "2020-01-01",
+        "Wrong year",
+        corrects_version=_latest(a, s, j, "screening_decisions"),
+    ),
+    "correct_decision": lambda a, s, j: a.record_correction(
+        s[Role.CLINICAL_LEAD],
+        j,
+        "reason",
+        "Corrected reason",
+        "Clearer",
+        corrects_version=_latest(a, s, j, "decisions"),
+    ),
+    "addendum": lambda a, s, j: a.record_addendum(
+        s[Role.INTEGRATION_THERAPIST], j, 1, "Later note"
+    ),
 }
 
 LIKELY_PATH = [

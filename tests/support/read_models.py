@@ -55,7 +55,7 @@ def read_model_view(engine: Engine, clinic_id: UUID) -> dict[UUID, dict[str, Any
                 .order_by(follow_ups.c.follow_up_id)
             )
             decided = connection.execute(
-                select(decisions.c.kind, decisions.c.decider_id)
+                select(decisions.c.kind, decisions.c.decider_id, decisions.c.rationale)
                 .where(decisions.c.journey_id == journey_id)
                 .order_by(decisions.c.position)
             )
@@ -71,7 +71,7 @@ def read_model_view(engine: Engine, clinic_id: UUID) -> dict[UUID, dict[str, Any
                 "contacts": row["contacts_count"],
                 "care_team": sorted((str(p), r) for p, r in team),
                 "follow_ups": sorted((f, s, d) for f, s, d in owed),
-                "decisions": [(k, d) for k, d in decided],
+                "decisions": [(k, d, r) for k, d, r in decided],
                 "timeline": [t for (t,) in entries],
             }
     return view
@@ -83,6 +83,17 @@ def folded_view(app: Casework, journey_ids: list[UUID], today: Any) -> dict[UUID
     for journey_id in journey_ids:
         journey: Journey = app.repository.get(journey_id)
         events = list(app.events.get(journey_id))
+        decision_events = [e for e in events if type(e).__name__ in DECISION_KINDS]
+        screening = iter(journey.screening_decisions)
+        others = iter(journey.decisions)
+        reasons = [
+            (
+                next(screening).rationale
+                if type(e).__name__ == "ScreeningDecisionRecorded"
+                else next(others).reason
+            )
+            for e in decision_events
+        ]
         view[journey_id] = {
             "status": journey.status.value,
             "phase": journey.phase_on(today).value,
@@ -94,9 +105,8 @@ def folded_view(app: Casework, journey_ids: list[UUID], today: Any) -> dict[UUID
                 for f in journey.follow_ups.values()
             ),
             "decisions": [
-                (DECISION_KINDS[type(e).__name__], e.actor_id)
-                for e in events
-                if type(e).__name__ in DECISION_KINDS
+                (DECISION_KINDS[type(e).__name__], e.actor_id, reason)
+                for e, reason in zip(decision_events, reasons, strict=True)
             ],
             "timeline": [type(e).__name__ for e in events],
         }

@@ -66,7 +66,11 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
     app.pause_journey(lead, journey_id, "Grief", review, ["Support in place"])
     app.resume_journey(lead, journey_id, "Support in place")
     app.stop_journey(lead, journey_id, "New cardiac finding")
-    app.close_journey(lead, journey_id, "Follow-up complete")
+    closed = app.close_journey(lead, journey_id, "Follow-up complete")
+    app.record_correction(
+        lead, journey_id, "reason", "Follow-up completed", "Tense", corrects_version=closed.version
+    )
+    app.record_addendum(therapist, journey_id, closed.version, "Letter sent")
 
     withdrawn_id = ready_journey(app, staff, "CW-WITHDRAWN")
     app.record_withdrawal(staff[Role.INTAKE_COORDINATOR], withdrawn_id, "Moving abroad")
