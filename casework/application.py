@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
 
+from casework.access_log import AccessRecord, Purpose, default_purpose
 from casework.access_token import AccessToken, new_token_secret, token_id_for
 from casework.client import Client, client_id_for
 from casework.clinic import (
@@ -686,19 +687,37 @@ class Casework(Application[UUID]):
 
     # -- reads -----------------------------------------------------------------------------
 
+    def record_access(
+        self, actor: Actor, journey_id: UUID, endpoint: str, purpose: Purpose | None = None
+    ) -> Journey:
+        """Log that the actor read a client's record, where and why; return the journey read."""
+        role = acting_role(actor, "read_journey")
+        journey = self._journey(actor, journey_id)
+        access = AccessRecord(
+            clinic_id=actor.clinic_id,
+            practitioner_id=actor.practitioner_id,
+            role=role.value,
+            journey_id=journey_id,
+            client_id=journey.client_id,
+            endpoint=endpoint,
+            purpose=(purpose or default_purpose(role)).value,
+        )
+        self._save(access)
+        return journey
+
     def get_journey(
         self,
         actor: Actor,
         journey_id: UUID,
         version: int | None = None,
         as_of: datetime | None = None,
+        purpose: Purpose | None = None,
     ) -> dict[str, Any]:
         """Return a journey's state now, at a version, or as recorded at a moment (`as_of`).
 
         Follow-up states are judged on the clinic's date today, or on the date of `as_of`.
         """
-        self._acting(actor, "read_journey", None)
-        journey = self._journey(actor, journey_id)
+        journey = self.record_access(actor, journey_id, "journey", purpose)
         moment = utc_now() if as_of is None else aware(as_of, "as_of")
         if as_of is not None:
             recorded = [

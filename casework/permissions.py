@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "record_correction": _CLINICAL,
     "record_addendum": _CLINICAL,
     "read_journey": (*_CLINICAL, Role.AUDITOR),
+    "read_access_log": (Role.AUDITOR, _LEAD),
 }
 """Command → the roles allowed to run it, in the order the acting role is picked from."""
 

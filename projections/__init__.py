@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.access_log import AccessLogProjection
 from projections.base import Projection
 from projections.caseload import CaseloadProjection
 from projections.decisions import DecisionsProjection
@@ -13,6 +14,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     FollowUpsProjection(),
     DecisionsProjection(),
     CaseloadProjection(),
+    AccessLogProjection(),
 )
 
 

@@ -21,7 +21,15 @@ from sqlalchemy import (
 )
 
 from projections.pages import Page, decode_cursor, page_of
-from projections.tables import care_team, clinics, decisions, follow_ups, journeys, timeline
+from projections.tables import (
+    access_log,
+    care_team,
+    clinics,
+    decisions,
+    follow_ups,
+    journeys,
+    timeline,
+)
 
 ELIGIBLE = ("eligible", "eligible_with_conditions")
 
@@ -256,5 +264,38 @@ def decision_register(
         (position,) = decode_cursor(after, int)
         query = query.where(decisions.c.position < position)
     query = query.order_by(decisions.c.position.desc()).limit(limit + 1)
+    rows = [dict(row) for row in connection.execute(query).mappings()]
+    return page_of(rows, limit, ["position"])
+
+
+def access_log_entries(
+    connection: Connection,
+    clinic_id: UUID,
+    *,
+    client: UUID | None = None,
+    practitioner: UUID | None = None,
+    accessed_from: date | None = None,
+    accessed_to: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return who read which client's record, newest first; dates are the clinic's, inclusive."""
+    zone = clinic_time_zone(connection, clinic_id)
+    query = select(access_log).where(access_log.c.clinic_id == clinic_id)
+    if client is not None:
+        query = query.where(access_log.c.client_id == client)
+    if practitioner is not None:
+        query = query.where(access_log.c.practitioner_id == practitioner)
+    if accessed_from is not None:
+        query = query.where(
+            access_log.c.accessed_at >= datetime.combine(accessed_from, time(), zone)
+        )
+    if accessed_to is not None:
+        day_after = accessed_to + timedelta(days=1)
+        query = query.where(access_log.c.accessed_at < datetime.combine(day_after, time(), zone))
+    if after is not None:
+        (position,) = decode_cursor(after, int)
+        query = query.where(access_log.c.position < position)
+    query = query.order_by(access_log.c.position.desc()).limit(limit + 1)
     rows = [dict(row) for row in connection.execute(query).mappings()]
     return page_of(rows, limit, ["position"])

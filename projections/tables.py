@@ -160,6 +160,23 @@ care_team = Table(
 )
 
 
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("practitioner_id", Uuid, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("journey_id", Uuid, nullable=False),
+    Column("client_id", Uuid, nullable=False),
+    Column("endpoint", String(32), nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("accessed_at", UTCDateTime, nullable=False),
+    Index("ix_access_log_clinic", "clinic_id", "position"),
+)
+"""Who read which client's record: ids only, never content."""
+
+
 def sqlalchemy_url(database_url: str) -> str:
     """Return the SQLAlchemy URL for a Casework database URL (SQLite file or PostgreSQL).
 

@@ -10,6 +10,7 @@ from api.errors import CaseworkApi, error_response
 from api.resources import (
     aftercare,
     amendments,
+    audit,
     care_team,
     clinics,
     decisions,
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     amendments.blp,
     follow_ups.blp,
     register.blp,
+    audit.blp,
 )
 
 

@@ -13,7 +13,7 @@ from marshmallow import RAISE
 
 from api.auth import current_actor
 from api.read_models import projected
-from api.resources.reads import reader, resolve_me, today
+from api.resources.reads import purpose_of_use, reader, resolve_me, today
 from api.schemas.common import HistoryQuerySchema, WrittenSchema
 from api.schemas.journey_state import JourneySchema
 from api.schemas.journeys import RecordIntakeSchema
@@ -24,7 +24,6 @@ from api.schemas.reads import (
     TimelineQuerySchema,
 )
 from api.services import casework
-from casework.errors import NotFound
 from projections import queries
 from projections.pages import Page
 
@@ -64,7 +63,9 @@ class JourneyById(MethodView):
         self, query: dict[str, Any], journey_id: UUID
     ) -> tuple[dict[str, Any], int, dict[str, str]]:
         """Show a journey as it stands now, at `?version=`, or as recorded at `?as_of=`."""
-        state = casework().get_journey(current_actor(), journey_id, **query)
+        state = casework().get_journey(
+            current_actor(), journey_id, purpose=purpose_of_use(), **query
+        )
         return state, 200, {"ETag": f'"{state["version"]}"'}
 
 
@@ -75,8 +76,6 @@ class JourneyTimeline(MethodView):
     def get(self, query: dict[str, Any], journey_id: UUID) -> Page:
         """List a journey's timeline in recorded order (`as_of`: as it was then)."""
         actor = reader()
+        casework().record_access(actor, journey_id, "timeline", purpose_of_use())  # 404 if not ours
         with projected(("timeline",), query.pop("min_position")) as connection:
-            page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
-        if not page.items and query["after"] is None and query["as_of"] is None:
-            raise NotFound("No such journey.")
-        return page
+            return queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+from flask import request
 from sqlalchemy import Connection
 
 from api.auth import current_actor
+from api.errors import refuse_parameter
+from casework.access_log import Purpose
 from casework.permissions import acting_role
 from casework.roles import Actor
 from projections.queries import clinic_today
@@ -25,6 +28,20 @@ def resolve_me(value: UUID | str | None, actor: Actor) -> UUID | None:
     if value == "me":
         return actor.practitioner_id
     return value if isinstance(value, UUID) else None
+
+
+PURPOSE_HEADER = "Casework-Purpose"
+
+
+def purpose_of_use() -> Purpose | None:
+    """Return the purpose the reader names in the Casework-Purpose header, if any."""
+    value = request.headers.get(PURPOSE_HEADER)
+    if value is None:
+        return None
+    if value not in {purpose.value for purpose in Purpose}:
+        allowed = ", ".join(purpose.value for purpose in Purpose)
+        refuse_parameter("headers", PURPOSE_HEADER, f"Must be one of: {allowed}.")
+    return Purpose(value)
 
 
 def today(connection: Connection, actor: Actor) -> date:

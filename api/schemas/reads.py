@@ -136,6 +136,24 @@ class DecisionEntrySchema(Schema):
     review_date = fields.Date(allow_none=True)
 
 
+class AccessLogQuerySchema(ReadQuerySchema):
+    client = fields.UUID(load_default=None)
+    practitioner = fields.UUID(load_default=None)
+    accessed_from = fields.Date(load_default=None, metadata={"description": "Clinic-local date."})
+    accessed_to = fields.Date(load_default=None, metadata={"description": "Inclusive."})
+
+
+class AccessLogEntrySchema(Schema):
+    position = fields.Integer()
+    accessed_at = fields.DateTime()
+    practitioner_id = fields.UUID()
+    role = fields.String()
+    client_id = fields.UUID()
+    journey_id = fields.UUID()
+    endpoint = fields.String(metadata={"description": "journey or timeline"})
+    purpose = fields.String()
+
+
 def page_schema(name: str, item: type[Schema]) -> type[Schema]:
     """Return the schema of a page of `item`s with its `next` cursor."""
     return Schema.from_dict(
@@ -148,3 +166,4 @@ CaseloadPageSchema = page_schema("CaseloadPage", CaseloadEntrySchema)
 TimelinePageSchema = page_schema("TimelinePage", TimelineEntrySchema)
 WorklistPageSchema = page_schema("WorklistPage", WorklistEntrySchema)
 DecisionPageSchema = page_schema("DecisionPage", DecisionEntrySchema)
+AccessLogPageSchema = page_schema("AccessLogPage", AccessLogEntrySchema)

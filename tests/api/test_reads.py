@@ -191,3 +191,41 @@ def test_a_correction_shows_beside_the_original_and_in_the_register(
         "clinical_lead",
     )
     assert entries[-1]["event_type"] == "CorrectionRecorded"
+
+
+def test_every_read_of_a_client_record_is_logged_with_its_purpose(
+    flask_app: Flask, client: FlaskClient, casework_app: Casework, api_staff: ApiStaff
+) -> None:
+    journey_id = ready_journey(casework_app, api_staff.staff)
+    therapist = api_staff.headers(Role.INTEGRATION_THERAPIST)
+    get(client, f"/journeys/{journey_id}", therapist)
+    research = {**therapist, "Casework-Purpose": "research"}
+    get(client, f"/journeys/{journey_id}/timeline", research)
+    refused = client.get(
+        f"/journeys/{journey_id}", headers={**therapist, "Casework-Purpose": "curiosity"}
+    )
+    assert refused.status_code == 422
+    assert "Casework-Purpose" in refused.json["errors"]["headers"]
+    assert (
+        client.get(f"/journeys/{journey_id}", headers=bearer(api_staff.outsider_token)).status_code
+        == 404
+    )
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    assert client.get("/audit/access-log", headers=therapist).status_code == 403
+    client_id = get(client, f"/journeys/{journey_id}", api_staff.headers(Role.AUDITOR))["client_id"]
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    log = get(client, f"/audit/access-log?client={client_id}", api_staff.headers(Role.AUDITOR))[
+        "items"
+    ]
+    therapist_id = str(api_staff.staff.id(Role.INTEGRATION_THERAPIST))
+    assert [(e["practitioner_id"] == therapist_id, e["endpoint"], e["purpose"]) for e in log] == [
+        (False, "journey", "audit"),
+        (True, "timeline", "research"),
+        (True, "journey", "care"),
+    ]
+    assert (
+        client.post(
+            "/audit/access-log", json={}, headers=api_staff.headers(Role.AUDITOR)
+        ).status_code
+        == 405
+    )
