@@ -216,15 +216,26 @@ def follow_up_worklist(
 
 
 def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> list[dict[str, Any]]:
-    """Return, per owner, the follow-ups due now, overdue, and opening in the next seven days."""
+    """Return, per owner, today's work (due, overdue, opening within 7 days) and adherence so far.
+
+    Adherence: every follow-up owed (cancelled ones aside), and how many were done on time,
+    done late, or are overdue.
+    """
     state = follow_up_status(today)
     soon = and_(state == "upcoming", follow_ups.c.window_start <= today + timedelta(days=7))
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
     query = (
         select(
             follow_ups.c.owner_id,
-            func.sum(case((state == "due", 1), else_=0)).label("due"),
-            func.sum(case((state == "overdue", 1), else_=0)).label("overdue"),
-            func.sum(case((soon, 1), else_=0)).label("next_7_days"),
+            count(state == "due").label("due"),
+            count(state == "overdue").label("overdue"),
+            count(soon).label("next_7_days"),
+            count(state != "cancelled").label("owed"),
+            count(state == "done_on_time").label("done_on_time"),
+            count(state == "done_late").label("done_late"),
         )
         .where(follow_ups.c.clinic_id == clinic_id)
         .group_by(follow_ups.c.owner_id)

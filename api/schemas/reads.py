@@ -117,6 +117,9 @@ class FollowUpSummarySchema(Schema):
     due = fields.Integer(metadata={"description": "Inside their window today."})
     overdue = fields.Integer()
     next_7_days = fields.Integer(metadata={"description": "Windows opening in the next 7 days."})
+    owed = fields.Integer(metadata={"description": "Every follow-up owed so far (not cancelled)."})
+    done_on_time = fields.Integer()
+    done_late = fields.Integer()
 
 
 class DecisionEntrySchema(Schema):

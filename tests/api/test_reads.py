@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from casework.application import Casework
+from casework.journey.values import ContactKind
 from casework.roles import Role
 from tests.api.conftest import ApiStaff, bearer
 from tests.support.journeys import hold_session, ready_journey
@@ -63,7 +64,17 @@ def test_the_therapist_worklist_pages_most_urgent_first(
     assert statuses == ["overdue"] * 3 + ["due"] * 3 + ["upcoming"] * 9
     summary = get(client, "/follow-ups/summary", therapist)
     therapist_id = str(api_staff.staff.id(Role.INTEGRATION_THERAPIST))
-    assert summary == [{"owner_id": therapist_id, "due": 3, "overdue": 3, "next_7_days": 6}]
+    assert summary == [
+        {
+            "owner_id": therapist_id,
+            "due": 3,
+            "overdue": 3,
+            "next_7_days": 6,
+            "owed": 15,
+            "done_on_time": 0,
+            "done_late": 0,
+        }
+    ]
 
 
 def test_the_caseload_filters_by_phase_and_care_team_member(
@@ -229,3 +240,21 @@ def test_every_read_of_a_client_record_is_logged_with_its_purpose(
         ).status_code
         == 405
     )
+
+
+def test_the_summary_shows_adherence_per_therapist(
+    flask_app: Flask,
+    client: FlaskClient,
+    casework_app: Casework,
+    api_staff: ApiStaff,
+    held: list[UUID],
+) -> None:
+    therapist = api_staff.staff[Role.INTEGRATION_THERAPIST]
+    owed = casework_app.get_journey(therapist, held[0])["follow_ups"]
+    for follow_up in owed[:2]:  # integration session 1 is overdue by now, the day-2 call still due
+        casework_app.record_contact(
+            therapist, held[0], ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up["follow_up_id"]
+        )
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    (row,) = get(client, "/follow-ups/summary", api_staff.headers(Role.AUDITOR))
+    assert (row["owed"], row["done_on_time"], row["done_late"], row["overdue"]) == (15, 1, 1, 2)
