@@ -8,9 +8,8 @@ import os
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from casework.persistence import DEFAULT_DATABASE_URL
 from projections.tables import metadata, sqlalchemy_url
-
-DEFAULT_DATABASE_URL = "sqlite:///var/casework.sqlite"
 
 config = context.config
 

@@ -19,14 +19,19 @@ BATCH_SIZE = 500
 
 def read_position(connection: Connection, name: str) -> int:
     """Return the log position a projection has processed up to (0: nothing yet)."""
-    dialect_insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    connection.execute(  # first use: start at 0; racing runners must not both insert
-        dialect_insert(projection_positions)
-        .values(name=name, position=0, heartbeat_at=datetime.now(UTC))
-        .on_conflict_do_nothing()
-    )
     query = select(projection_positions.c.position).where(projection_positions.c.name == name)
-    return int(connection.execute(query).scalar_one())
+    position = connection.scalar(query)  # a plain read: every embedded API read comes here
+    if position is None:
+        dialect_insert = (
+            postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+        )
+        connection.execute(  # first use: start at 0; racing runners must not both insert
+            dialect_insert(projection_positions)
+            .values(name=name, position=0, heartbeat_at=datetime.now(UTC))
+            .on_conflict_do_nothing()
+        )
+        position = connection.execute(query).scalar_one()
+    return int(position)
 
 
 def _claim(connection: Connection, name: str, seen: int, reached: int) -> bool:

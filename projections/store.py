@@ -8,17 +8,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine
 
+from casework.persistence import LOCK_TIMEOUT_SECONDS
 from projections.tables import sqlalchemy_url
 
 PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
-SQLITE_BUSY_TIMEOUT_SECONDS = 5
 
 
 def create_read_engine(database_url: str) -> Engine:
     """Return an engine on the same database as the event store."""
     url = sqlalchemy_url(database_url)
     if url.startswith("sqlite"):
-        return create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS})
+        return create_engine(url, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
     return create_engine(url, pool_pre_ping=True)
 
 

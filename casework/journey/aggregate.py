@@ -610,8 +610,7 @@ class Journey(Aggregate):
         """Record a held session and schedule the follow-ups it owes from `session_day` (D0)."""
         self._check_open(acting)
         self._scheduled_session(session_id)
-        if self.status in _REFUSALS_BY_STATUS:
-            raise RuleViolation(*_REFUSALS_BY_STATUS[self.status])
+        self._check_sessions_allowed()
         if self.active_consent(ConsentKind.TREATMENT) is None:
             raise RuleViolation(
                 "treatment_consent_missing",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -77,7 +77,7 @@ def read_model_view(engine: Engine, clinic_id: UUID) -> dict[UUID, dict[str, Any
     return view
 
 
-def folded_view(app: Casework, journey_ids: list[UUID], today: Any) -> dict[UUID, dict[str, Any]]:
+def folded_view(app: Casework, journey_ids: list[UUID], today: date) -> dict[UUID, dict[str, Any]]:
     """Return the same view, folded straight from each journey's events."""
     view: dict[UUID, dict[str, Any]] = {}
     for journey_id in journey_ids:
