@@ -5,8 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
+from casework.chain import ChainedAggregate
 from casework.roles import Role
 
 
@@ -29,10 +30,10 @@ def default_purpose(role: Role) -> Purpose:
     return DEFAULT_PURPOSE.get(role, Purpose.CARE)
 
 
-class AccessRecord(Aggregate):
+class AccessRecord(ChainedAggregate):
     """One read of a client's record: append-only, as every event is; no command edits it."""
 
-    class Recorded(Aggregate.Created):
+    class Recorded(ChainedAggregate.Created):
         clinic_id: UUID
         practitioner_id: UUID
         role: str

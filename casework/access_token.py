@@ -7,7 +7,9 @@ import secrets
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
+
+from casework.chain import ChainedAggregate
 
 TOKEN_PREFIX = "cw_"
 _TOKEN_NAMESPACE = UUID("5b0f0a3e-4d1c-4f51-9a77-2f6f8f3d9c10")
@@ -24,10 +26,10 @@ def token_id_for(secret: str) -> UUID:
     return uuid5(_TOKEN_NAMESPACE, digest)
 
 
-class AccessToken(Aggregate):
+class AccessToken(ChainedAggregate):
     """A bearer token; the token itself is never stored, only its hash-derived id."""
 
-    class Issued(Aggregate.Created):
+    class Issued(ChainedAggregate.Created):
         practitioner_id: UUID
         clinic_id: UUID
         label: str
@@ -39,7 +41,7 @@ class AccessToken(Aggregate):
         self.label = label
         self.revoked_at: datetime | None = None
 
-    class Revoked(Aggregate.Event):
+    class Revoked(ChainedAggregate.Event):
         reason: str
 
     def revoke(self, reason: str) -> None:

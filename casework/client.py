@@ -7,16 +7,18 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from casework.chain import ChainedAggregate
+
 
 def client_id_for(clinic_id: UUID, pseudonym: str) -> UUID:
     """Return the one id a pseudonym has in a clinic (case-insensitive), which keeps it unique."""
     return uuid5(clinic_id, pseudonym.strip().casefold())
 
 
-class Client(Aggregate):
+class Client(ChainedAggregate):
     """A person in care; one client may have several journeys over the years."""
 
-    class Event(Aggregate.Event):
+    class Event(ChainedAggregate.Event):
         actor_id: UUID
         actor_role: str
         occurred_at: datetime

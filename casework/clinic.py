@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from eventsourcing.domain import Aggregate, event
 
+from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput
 from casework.roles import Role
 
@@ -86,10 +87,10 @@ def validate_follow_up_schedule(rules: list[dict[str, Any]]) -> list[dict[str, A
     return [dict(rule) for rule in rules]
 
 
-class Clinic(Aggregate):
+class Clinic(ChainedAggregate):
     """A clinic: the boundary no data ever crosses."""
 
-    class Event(Aggregate.Event):
+    class Event(ChainedAggregate.Event):
         actor_id: UUID | None
         actor_role: str
         occurred_at: datetime

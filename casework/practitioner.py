@@ -8,14 +8,15 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from casework.chain import ChainedAggregate
 from casework.errors import RuleViolation
 from casework.roles import Actor, Role
 
 
-class Practitioner(Aggregate):
+class Practitioner(ChainedAggregate):
     """A staff member; the roles they hold decide what they may do."""
 
-    class Event(Aggregate.Event):
+    class Event(ChainedAggregate.Event):
         actor_id: UUID | None
         actor_role: str
         occurred_at: datetime

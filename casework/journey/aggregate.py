@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.journey.corrections import CORRECTABLE, correctable_fields, corrected_value
 from casework.journey.followups import plan_follow_ups
@@ -64,10 +65,10 @@ _REFUSALS_BY_STATUS = {
 }
 
 
-class Journey(Aggregate):
+class Journey(ChainedAggregate):
     """One client's course of care, as a state machine that enforces PRODUCT.md's invariants."""
 
-    class Event(Aggregate.Event):
+    class Event(ChainedAggregate.Event):
         actor_id: UUID
         actor_role: str
         occurred_at: datetime
