@@ -14,6 +14,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -175,6 +176,19 @@ access_log = Table(
     Index("ix_access_log_clinic", "clinic_id", "position"),
 )
 """Who read which client's record: ids only, never content."""
+
+client_keys = Table(
+    "client_keys",
+    metadata,
+    Column("client_id", Uuid, primary_key=True),
+    Column("wrapped_key", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""The vault's key per client, wrapped by the master key.
+
+Not a read model: never rebuilt, since these rows are the only copy of each key. Erasure deletes
+the key: it overwrites `wrapped_key` with an empty tombstone, which also stops a new key being made.
+"""
 
 
 def sqlalchemy_url(database_url: str) -> str:
