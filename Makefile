@@ -13,11 +13,17 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
-run: venv
+# The demo's keys: made once, kept beside its data (a real clinic keeps them in a secret store).
+var/secrets.env: | venv
 	mkdir -p var
-	$(BIN)/casework db upgrade
-	$(BIN)/casework demo
-	exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - 'api:create_app()'
+	umask 077 && $(BIN)/casework keys generate > $@
+
+run: venv var/secrets.env
+	. ./var/secrets.env && $(BIN)/casework db upgrade
+	. ./var/secrets.env && $(BIN)/casework demo
+	. ./var/secrets.env && $(BIN)/casework integrity seal
+	. ./var/secrets.env && exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 \
+		--access-logfile - 'api:create_app()'
 
 lint: venv
 	$(BIN)/ruff check .
@@ -32,7 +38,7 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Never touches var/*.sqlite: that is the demo clinic's data.
+# Never touches var/*.sqlite nor var/secrets.env: the demo clinic's data and its keys.
 clean:
 	rm -f var/test-report.xml
 	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -15,8 +15,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Casework API from `CASEWORK_*` environment variables, then `config`."""
     app = Flask("casework")
     app.config.update(load_config(config))
-    services.init_app(app)
     read_models.init_app(app)
+    services.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
     resources.init_app(app)

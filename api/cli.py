@@ -1,4 +1,4 @@
-"""Command line: `casework demo`, `casework tokens issue|revoke`, `casework clinics register`."""
+"""Command line: `casework demo`, `tokens issue|revoke`, `clinics register`, and the rest."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
 from api.services import casework
 from casework.roles import Actor, Role
@@ -120,14 +121,26 @@ def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Add the commands to `flask --app api` (and so to `casework`)."""
-    for command in (demo_command, tokens_group, clinics_group, db_group, projections_group):
+    commands = (
+        demo_command,
+        tokens_group,
+        clinics_group,
+        db_group,
+        projections_group,
+        integrity_group,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
     from api import create_app
 
-    return create_app()
+    try:
+        return create_app()
+    except (RuntimeError, ValueError) as misconfigured:  # a missing or malformed key, say
+        raise click.ClickException(str(misconfigured)) from None
 
 
 main = FlaskGroup(create_app=_create_app, help="Casework administration commands.")
+main.add_command(keys_group)  # on the group itself: it must work before any key exists

@@ -13,6 +13,8 @@ PREFIX = "CASEWORK_"
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
     "OPERATOR_TOKEN": None,
+    "MASTER_KEY": None,
+    "SEAL_KEY": None,
     "PROJECTION_BATCH_SIZE": 500,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "API_TITLE": "Casework",
@@ -24,7 +26,13 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
 }
 
-FROM_ENVIRONMENT = ("DATABASE_URL", "OPERATOR_TOKEN", "PROJECTION_BATCH_SIZE")
+FROM_ENVIRONMENT = (
+    "DATABASE_URL",
+    "OPERATOR_TOKEN",
+    "MASTER_KEY",
+    "SEAL_KEY",
+    "PROJECTION_BATCH_SIZE",
+)
 """The settings an operator may set as `CASEWORK_<NAME>`."""
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, TypeVar, overload
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+from eventsourcing.utils import EnvType
 
 from casework.access_log import AccessRecord, Purpose, default_purpose
 from casework.access_token import AccessToken, new_token_secret, token_id_for
@@ -22,7 +25,10 @@ from casework.clinic import (
 )
 from casework.clock import aware, clinical_time, local_date, utc_now
 from casework.errors import Conflict, Forbidden, InvalidInput, NotFound, RuleViolation
+from casework.export import exported_events
+from casework.integrity import IntegrityReport, check_store, check_stream, seal_log
 from casework.journey import Journey
+from casework.journey.corrections import PERSONAL_FIELDS
 from casework.journey.state import describe_journey
 from casework.journey.values import (
     CareRole,
@@ -35,6 +41,7 @@ from casework.journey.values import (
 from casework.permissions import acting_role
 from casework.practitioner import Practitioner
 from casework.roles import OPERATOR, Acting, Actor, Role
+from casework.vault import KEY_BYTES, MemoryKeyStore, Vault
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -71,6 +78,22 @@ class Casework(Application[UUID]):
     """Every command and single-record read of Casework; knows nothing of HTTP or SQL."""
 
     name = "Casework"
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        seal_key: bytes | None = None,
+        vault: Vault | None = None,
+    ) -> None:
+        """Open the store; `seal_key` signs seals, `vault` seals personal data.
+
+        Without them (tests, in-memory use) both are random and last as long as this object:
+        the API always passes the keys from the environment.
+        """
+        super().__init__(env)
+        self.seal_key = seal_key or os.urandom(KEY_BYTES)
+        self.vault = vault or Vault(os.urandom(KEY_BYTES), MemoryKeyStore())
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -218,8 +241,8 @@ class Casework(Application[UUID]):
             client_id=client.id,
             client_pseudonym=client.pseudonym,
             referral_source=referral_source,
-            primary_need=primary_need,
-            existing_support=existing_support,
+            primary_need=self._private(client.id, primary_need),
+            existing_support=self._private(client.id, existing_support),
         )
         client.start_journey(*acting, journey_id=journey.id)
         return self._save(client, journey)  # the journey last: its version and position answer
@@ -319,7 +342,7 @@ class Casework(Application[UUID]):
         journey, acting = self._load(
             actor, "give_consent", journey_id, occurred_at, expected_version
         )
-        journey.give_consent(acting, kind, scope or [], notes)
+        journey.give_consent(acting, kind, scope or [], self._private(journey.client_id, notes))
         return self._save(journey)
 
     def withdraw_consent(
@@ -358,7 +381,11 @@ class Casework(Application[UUID]):
         )
         preparation_id = uuid4()
         journey.record_preparation_session(
-            acting, preparation_id, duration_minutes, topics or [], notes
+            acting,
+            preparation_id,
+            duration_minutes,
+            topics or [],
+            self._private(journey.client_id, notes),
         )
         return self._save(journey, created_id=preparation_id)
 
@@ -377,7 +404,14 @@ class Casework(Application[UUID]):
         journey, acting = self._load(
             actor, "record_safety_plan", journey_id, occurred_at, expected_version
         )
-        journey.record_safety_plan(acting, emergency_contact, transport_plan, overnight_plan, notes)
+        private = partial(self._private, journey.client_id)
+        journey.record_safety_plan(
+            acting,
+            private(emergency_contact),
+            private(transport_plan),
+            private(overnight_plan),
+            private(notes),
+        )
         return self._save(journey)
 
     # -- sessions --------------------------------------------------------------------------
@@ -481,8 +515,8 @@ class Casework(Application[UUID]):
             [{**dose, "given_at": self._dose_time(dose)} for dose in doses],
             supportive_touch_used,
             touch_areas or [],
-            adverse_event,
-            notes,
+            self._private_adverse_event(journey.client_id, adverse_event),
+            self._private(journey.client_id, notes),
             min_facilitators=clinic.min_facilitators,
             session_day=local_date(started, clinic.time_zone),
             follow_up_schedule=clinic.follow_up_schedule,
@@ -513,7 +547,7 @@ class Casework(Application[UUID]):
             kind,
             follow_up_id,
             duration_minutes,
-            notes,
+            self._private(journey.client_id, notes),
             contact_day=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey, created_id=contact_id)
@@ -533,7 +567,9 @@ class Casework(Application[UUID]):
         journey, acting = self._load(
             actor, "record_outreach", journey_id, occurred_at, expected_version
         )
-        journey.record_outreach(acting, follow_up_id, channel, outcome, notes)
+        journey.record_outreach(
+            acting, follow_up_id, channel, outcome, self._private(journey.client_id, notes)
+        )
         return self._save(journey)
 
     # -- decisions -------------------------------------------------------------------------
@@ -648,6 +684,8 @@ class Casework(Application[UUID]):
             and entry.actor_id != actor.practitioner_id
         ):
             raise Forbidden("Only a clinical lead or whoever recorded the entry may correct it.")
+        if field in PERSONAL_FIELDS and isinstance(new_value, str):
+            new_value = self._private(journey.client_id, new_value)
         journey.record_correction(acting, entry, field, new_value, reason)
         return self._save(journey)
 
@@ -664,7 +702,7 @@ class Casework(Application[UUID]):
         journey, acting = self._load(
             actor, "record_addendum", journey_id, occurred_at, expected_version
         )
-        journey.record_addendum(acting, entry_version, text)
+        journey.record_addendum(acting, entry_version, self._private(journey.client_id, text))
         return self._save(journey)
 
     def _entry(self, journey: Journey, version: int | None, position: int | None) -> Any:
@@ -691,19 +729,37 @@ class Casework(Application[UUID]):
         self, actor: Actor, journey_id: UUID, endpoint: str, purpose: Purpose | None = None
     ) -> Journey:
         """Log that the actor read a client's record, where and why; return the journey read."""
-        role = acting_role(actor, "read_journey")
+        acting_role(actor, "read_journey")
         journey = self._journey(actor, journey_id)
-        access = AccessRecord(
-            clinic_id=actor.clinic_id,
-            practitioner_id=actor.practitioner_id,
-            role=role.value,
-            journey_id=journey_id,
-            client_id=journey.client_id,
-            endpoint=endpoint,
-            purpose=(purpose or default_purpose(role)).value,
-        )
-        self._save(access)
+        self.record_accesses(actor, {journey_id: journey.client_id}, endpoint, purpose)
         return journey
+
+    def record_accesses(
+        self,
+        actor: Actor,
+        journeys: dict[UUID, UUID],
+        endpoint: str,
+        purpose: Purpose | None = None,
+    ) -> None:
+        """Log that the actor read the records of these journeys ({journey id: client id}).
+
+        One access record per journey, saved together: all of them are logged, or none.
+        """
+        role = acting_role(actor, "read_journey")
+        records = [
+            AccessRecord(
+                clinic_id=actor.clinic_id,
+                practitioner_id=actor.practitioner_id,
+                role=role.value,
+                journey_id=journey_id,
+                client_id=client_id,
+                endpoint=endpoint,
+                purpose=(purpose or default_purpose(role)).value,
+            )
+            for journey_id, client_id in journeys.items()
+        ]
+        if records:
+            self._save(*records)
 
     def get_journey(
         self,
@@ -732,7 +788,132 @@ class Casework(Application[UUID]):
             if not 1 <= version <= journey.version:
                 raise NotFound(f"The journey has versions 1 to {journey.version}.")
             journey = self.repository.get(journey_id, version=version)
-        return describe_journey(journey, today=self._local_date(journey, moment))
+        state = describe_journey(journey, today=self._local_date(journey, moment))
+        revealed: dict[str, Any] = self.vault.reveal_all(state)
+        return revealed
+
+    # -- clients: identifying details and erasure ------------------------------------------
+
+    def record_client_details(
+        self, actor: Actor, client_id: UUID, details: dict[str, str | None]
+    ) -> Written:
+        """Record (or replace) a client's identifying details, each sealed under its key."""
+        acting = self._acting(actor, "record_client_details", None)
+        client = self._client(actor, client_id)
+        sealed = {name: self._private(client.id, value) for name, value in details.items()}
+        client.record_details(*acting, details=sealed)
+        return self._save(client)
+
+    def get_client(
+        self, actor: Actor, client_id: UUID, purpose: Purpose | None = None
+    ) -> dict[str, Any]:
+        """Return a client's pseudonym, journeys and details (logged as a read of each journey)."""
+        acting_role(actor, "read_journey")
+        client = self._client(actor, client_id)
+        journeys = dict.fromkeys(client.journey_ids, client.id)
+        self.record_accesses(actor, journeys, "client_details", purpose)
+        described = {
+            "id": client.id,
+            "pseudonym": client.pseudonym,
+            "journey_ids": list(client.journey_ids),
+            "details": dict(client.details),
+            "erased_at": client.erased_at,
+            "erasure": dict(client.erasure) or None,
+        }
+        revealed: dict[str, Any] = self.vault.reveal_all(described)
+        return revealed
+
+    def erase_client(
+        self, actor: Actor, client_id: UUID, reason: str, retention_override: str | None = None
+    ) -> Written:
+        """Destroy the client's key: every sealed value of the client reads as erased from now.
+
+        Refused while the clinic's retention period, counted from the client's last journey
+        closure, runs (or while a journey is open), unless `retention_override` says why.
+        """
+        acting = self._acting(actor, "erase_client", None)
+        client = self._client(actor, client_id)
+        if client.erased_at is not None:
+            self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
+            raise RuleViolation("client_already_erased", "The client was erased already.")
+        ends_on = self._retention_ends_on(client)
+        today = local_date(acting.occurred_at, self._get(Clinic, client.clinic_id).time_zone)
+        if (ends_on is None or today < ends_on) and not (retention_override or "").strip():
+            until = "until every journey is closed" if ends_on is None else f"until {ends_on}"
+            raise RuleViolation(
+                "retention_period_running",
+                f"The clinic must keep this record {until}; give retention_override to erase now.",
+                {"retention_ends_on": None if ends_on is None else ends_on.isoformat()},
+            )
+        client.erase(
+            *acting,
+            reason=reason,
+            retention_ends_on=None if ends_on is None else ends_on.isoformat(),
+            retention_override=retention_override,
+        )
+        written = self._save(client)
+        self.vault.destroy(client.id)
+        return written
+
+    def _retention_ends_on(self, client: Client) -> date | None:
+        """Return the day the retention period ends: None while a journey is still open."""
+        clinic = self._get(Clinic, client.clinic_id)
+        closed_on: list[date] = []
+        for journey_id in client.journey_ids:
+            journey = self._get(Journey, journey_id)
+            closures = [each.decided for each in journey.decisions if each.kind == "closure"]
+            if not closures:
+                return None
+            closed_on.append(local_date(closures[-1].occurred_at, clinic.time_zone))
+        last = max(closed_on)
+        try:
+            return last.replace(year=last.year + clinic.retention_years)
+        except ValueError:  # 29 February, and the year it ends in is not a leap year
+            return last.replace(year=last.year + clinic.retention_years, day=28)
+
+    def _client(self, actor: Actor, client_id: UUID) -> Client:
+        client = self._get(Client, client_id)
+        if client.clinic_id != actor.clinic_id:
+            raise NotFound("No such client.")  # never reveal another clinic's records
+        return client
+
+    # -- integrity -------------------------------------------------------------------------
+
+    def seal_log(self) -> int:
+        """Seal every event written so far; return how many events the new seals cover."""
+        return seal_log(self, self.seal_key)
+
+    def check_integrity(
+        self, actor: Actor | None, journey_id: UUID | None = None
+    ) -> IntegrityReport:
+        """Check the whole store, or one journey's stream, against its chain and seals.
+
+        `actor` None is the operator (the command line); over HTTP an auditor or admin asks.
+        """
+        if actor is not None:
+            acting_role(actor, "read_integrity")
+        if journey_id is None:
+            return check_store(self, self.seal_key)
+        if actor is not None:
+            self._journey(actor, journey_id)
+        return check_stream(self, self.seal_key, journey_id)
+
+    def export_journey(
+        self, actor: Actor, journey_id: UUID, purpose: Purpose | None = None
+    ) -> dict[str, Any]:
+        """Return a journey's complete record: state, every event, corrections, integrity proof.
+
+        The export is logged as a read of the record, like every other.
+        """
+        journey = self.record_access(actor, journey_id, "export", purpose)
+        state = describe_journey(journey, today=self._local_date(journey, utc_now()))
+        record = {
+            "journey": state,
+            "events": exported_events(self.events.get(journey_id)),
+            "integrity": check_stream(self, self.seal_key, journey_id),
+        }
+        revealed: dict[str, Any] = self.vault.reveal_all(record)
+        return revealed
 
     # -- plumbing shared by the commands ---------------------------------------------------
 
@@ -787,6 +968,32 @@ class Casework(Application[UUID]):
         if not isinstance(aggregate, kind):
             raise NotFound(f"No such {kind.__name__.lower()}.")
         return aggregate
+
+    @overload
+    def _private(self, client_id: UUID, text: str) -> str: ...
+    @overload
+    def _private(self, client_id: UUID, text: str | None) -> str | None: ...
+    def _private(self, client_id: UUID, text: str | None) -> str | None:
+        """Seal free text under the client's key; blank text stays as it is, for the rules."""
+        if text is None or not text.strip():
+            return text
+        if self.vault.is_erased(client_id):
+            raise RuleViolation(
+                "client_erased", "The client's personal data was erased; nothing new can be added."
+            )
+        return self.vault.seal(client_id, text)
+
+    def _private_adverse_event(
+        self, client_id: UUID, adverse_event: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        if adverse_event is None:
+            return None
+        private = partial(self._private, client_id)
+        return {
+            **adverse_event,
+            "description": private(adverse_event.get("description")),
+            "action_taken": private(adverse_event.get("action_taken")),
+        }
 
     def _local_date(self, journey: Journey, moment: datetime) -> date:
         return local_date(moment, self._get(Clinic, journey.clinic_id).time_zone)

@@ -1,4 +1,4 @@
-"""The client: known by a clinic-unique pseudonym; identifying details live elsewhere."""
+"""The client: known by a clinic-unique pseudonym, with identifying details sealed by the vault."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ class Client(ChainedAggregate):
         self.clinic_id = clinic_id
         self.pseudonym = pseudonym
         self.journey_ids: list[UUID] = []
+        self.details: dict[str, str | None] = {}
+        self.erased_at: datetime | None = None
+        self.erasure: dict[str, str | None] = {}
 
     class JourneyStarted(Event):
         journey_id: UUID
@@ -50,3 +53,40 @@ class Client(ChainedAggregate):
     ) -> None:
         """Remember that a new journey began for this client."""
         self.journey_ids.append(journey_id)
+
+    class DetailsRecorded(Event):
+        details: dict[str, str | None]
+
+    @event(DetailsRecorded)
+    def record_details(
+        self,
+        actor_id: UUID,
+        actor_role: str,
+        occurred_at: datetime,
+        details: dict[str, str | None],
+    ) -> None:
+        """Record (or replace) the identifying details; the application sealed every value."""
+        self.details = dict(details)
+
+    class Erased(Event):
+        reason: str
+        retention_ends_on: str | None
+        retention_override: str | None
+
+    @event(Erased)
+    def erase(
+        self,
+        actor_id: UUID,
+        actor_role: str,
+        occurred_at: datetime,
+        reason: str,
+        retention_ends_on: str | None,
+        retention_override: str | None,
+    ) -> None:
+        """Note that the client's key was destroyed: every sealed value now reads as erased."""
+        self.erased_at = occurred_at
+        self.erasure = {
+            "reason": reason,
+            "retention_ends_on": retention_ends_on,
+            "retention_override": retention_override,
+        }

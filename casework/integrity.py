@@ -50,10 +50,16 @@ class IntegrityReport:
     seals_checked: int = 0
     sealed_through: int = 0
     breaks: list[Break] = field(default_factory=list)
+    sealed_heads: list[dict[str, Any]] = field(default_factory=list)
+    """For one stream: each seal that signed its head — the range, the version and its link."""
 
     @property
     def intact(self) -> bool:
         return not self.breaks
+
+    @property
+    def first_break(self) -> Break | None:
+        return self.breaks[0] if self.breaks else None
 
     @property
     def unsealed_events(self) -> int:
@@ -128,6 +134,15 @@ def check_stream(app: Application[UUID], key: bytes, stream_id: UUID) -> Integri
         head = seal["heads"].get(str(stream_id))
         if head is not None:
             _check_head(stream_id, head, by_version.get(head[0]), _span(seal), report)
+            report.sealed_heads.append(
+                {
+                    "from_position": seal["from_position"],
+                    "to_position": seal["to_position"],
+                    "version": head[0],
+                    "link": head[1],
+                    "signature": seal["signature"],
+                }
+            )
     return report
 
 
@@ -160,7 +175,9 @@ def _check_link(
             report.add(Break("altered", detail, position, stream, version))
         else:
             detail = f"The event no longer matches the link that version {version} recorded."
-            report.add(Break("altered", detail, previous.position, stream, previous.version))
+            report.add(
+                Break("altered", detail, previous.position or None, stream, previous.version)
+            )
     return LoggedLink(position or 0, stream, version, link_of(event))
 
 

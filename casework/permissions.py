@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "record_addendum": _CLINICAL,
     "read_journey": (*_CLINICAL, Role.AUDITOR),
     "read_access_log": (Role.AUDITOR, _LEAD),
+    "record_client_details": (_INTAKE, _LEAD),
+    "erase_client": (Role.ADMIN,),
+    "read_integrity": (Role.AUDITOR, Role.ADMIN, _LEAD),
 }
 """Command → the roles allowed to run it, in the order the acting role is picked from."""
 

@@ -29,7 +29,6 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 TAG_BYTES = 16
 KEY_AAD_PREFIX = b"casework-client-key:"
-MASTER_KEY_VARIABLE = "CASEWORK_MASTER_KEY"
 
 _ENVELOPE = re.compile(
     re.escape(ENVELOPE_PREFIX)
@@ -208,26 +207,26 @@ class Vault:
             ) from None
 
 
-def master_key_from_text(text: str) -> bytes:
-    """Return the master key encoded in `text`: urlsafe base64 of 32 bytes, padding optional.
+def key_from_text(text: str, variable: str) -> bytes:
+    """Return the key encoded in `text`: urlsafe base64 of 32 bytes, padding optional.
 
-    Raises ValueError naming CASEWORK_MASTER_KEY and the reason, never the value itself.
+    Raises ValueError naming the `variable` it came from and the reason, never the value itself.
     """
     encoded = text.strip()
     if not encoded:
-        raise ValueError(f"{MASTER_KEY_VARIABLE} is empty")
+        raise ValueError(f"{variable} is empty")
     if _URLSAFE_BASE64.fullmatch(encoded) is None:
-        raise ValueError(f"{MASTER_KEY_VARIABLE} is not urlsafe base64 (A-Z a-z 0-9 - _)")
+        raise ValueError(f"{variable} is not urlsafe base64 (A-Z a-z 0-9 - _)")
     unpadded = encoded.rstrip("=")
     try:
         key = base64.urlsafe_b64decode(unpadded + "=" * (-len(unpadded) % 4))
     except (binascii.Error, ValueError):
-        raise ValueError(f"{MASTER_KEY_VARIABLE} is not valid base64") from None
+        raise ValueError(f"{variable} is not valid base64") from None
     if len(key) != KEY_BYTES:
-        raise ValueError(f"{MASTER_KEY_VARIABLE} must encode {KEY_BYTES} bytes, not {len(key)}")
+        raise ValueError(f"{variable} must encode {KEY_BYTES} bytes, not {len(key)}")
     return key
 
 
-def new_master_key_text() -> str:
-    """Return a new random master key as unpadded urlsafe base64, for CASEWORK_MASTER_KEY."""
+def new_key_text() -> str:
+    """Return a new random key as unpadded urlsafe base64 (for CASEWORK_MASTER_KEY or _SEAL_KEY)."""
     return base64.urlsafe_b64encode(os.urandom(KEY_BYTES)).rstrip(b"=").decode("ascii")

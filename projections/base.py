@@ -12,7 +12,13 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Table
 
-BASE_EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+BASE_EVENT_FIELDS = {
+    "originator_id",
+    "originator_version",
+    "timestamp",
+    "originator_topic",
+    "previous_link",  # the hash chain: bookkeeping, shown by the export and checked on demand
+}
 RECORDED_FIELDS = {"actor_id", "actor_role", "occurred_at"}
 
 

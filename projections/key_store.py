@@ -45,7 +45,9 @@ class SqlKeyStore:
                 .where(client_keys.c.wrapped_key != DESTROYED)
                 .values(wrapped_key=DESTROYED)
             )
-            return result.rowcount > 0
+        if self._engine.dialect.name == "sqlite":
+            _forget_old_pages(self._engine)
+        return result.rowcount > 0
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -72,3 +74,15 @@ def _insert_if_absent(connection: Connection, client_id: UUID, wrapped: bytes) -
         connection.execute(postgresql.insert(client_keys).values(row).on_conflict_do_nothing())
     else:
         connection.execute(sqlite.insert(client_keys).values(row).on_conflict_do_nothing())
+
+
+def _forget_old_pages(engine: Engine) -> None:
+    """Copy the write-ahead log into the file and empty it: it still holds the key's old page.
+
+    Raises VaultError if readers kept the log from being emptied: the key is destroyed for
+    Casework, but a copy of the files could still hold it, and the erasure should be retried.
+    """
+    with engine.connect() as connection:
+        busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        raise VaultError("the write-ahead log is busy: retry the erasure to remove the old key")

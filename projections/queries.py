@@ -292,21 +292,67 @@ def access_log_entries(
 ) -> Page:
     """Return who read which client's record, newest first; dates are the clinic's, inclusive."""
     zone = clinic_time_zone(connection, clinic_id)
-    query = select(access_log).where(access_log.c.clinic_id == clinic_id)
+    query = select(access_log).where(
+        access_log.c.clinic_id == clinic_id,
+        *on_local_days(access_log.c.accessed_at, zone, accessed_from, accessed_to),
+    )
     if client is not None:
         query = query.where(access_log.c.client_id == client)
     if practitioner is not None:
         query = query.where(access_log.c.practitioner_id == practitioner)
-    if accessed_from is not None:
-        query = query.where(
-            access_log.c.accessed_at >= datetime.combine(accessed_from, time(), zone)
-        )
-    if accessed_to is not None:
-        day_after = accessed_to + timedelta(days=1)
-        query = query.where(access_log.c.accessed_at < datetime.combine(day_after, time(), zone))
     if after is not None:
         (position,) = decode_cursor(after, int)
         query = query.where(access_log.c.position < position)
     query = query.order_by(access_log.c.position.desc()).limit(limit + 1)
     rows = [dict(row) for row in connection.execute(query).mappings()]
     return page_of(rows, limit, ["position"])
+
+
+def corrections(
+    connection: Connection,
+    clinic_id: UUID,
+    *,
+    journey: UUID | None = None,
+    corrector: UUID | None = None,
+    recorded_from: date | None = None,
+    recorded_to: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return every correction in the clinic, newest first: the timeline's correction entries."""
+    zone = clinic_time_zone(connection, clinic_id)
+    query = select(timeline).where(
+        timeline.c.clinic_id == clinic_id,
+        timeline.c.event_type == "CorrectionRecorded",
+        *on_local_days(timeline.c.recorded_at, zone, recorded_from, recorded_to),
+    )
+    if journey is not None:
+        query = query.where(timeline.c.journey_id == journey)
+    if corrector is not None:
+        query = query.where(timeline.c.actor_id == corrector)
+    if after is not None:
+        (position,) = decode_cursor(after, int)
+        query = query.where(timeline.c.position < position)
+    query = query.order_by(timeline.c.position.desc()).limit(limit + 1)
+    rows = [dict(row) for row in connection.execute(query).mappings()]
+    return page_of(rows, limit, ["position"])
+
+
+def client_ids(connection: Connection, journey_ids: set[UUID]) -> dict[UUID, UUID]:
+    """Return {journey id: client id} for the given journeys."""
+    query = select(journeys.c.journey_id, journeys.c.client_id).where(
+        journeys.c.journey_id.in_(journey_ids)
+    )
+    return {row.journey_id: row.client_id for row in connection.execute(query)}
+
+
+def on_local_days(
+    column: Any, zone: ZoneInfo, first: date | None, last: date | None
+) -> list[ColumnElement[bool]]:
+    """Return the conditions that `column` (a UTC time) falls on `first`..`last` in `zone`."""
+    conditions = []
+    if first is not None:
+        conditions.append(column >= datetime.combine(first, time(), zone))
+    if last is not None:
+        conditions.append(column < datetime.combine(last + timedelta(days=1), time(), zone))
+    return conditions

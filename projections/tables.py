@@ -82,6 +82,7 @@ timeline = Table(
     Column("details", JSON, nullable=False),
     Column("late_entry", Boolean, nullable=False),
     Index("ix_timeline_journey", "journey_id", "position"),
+    Index("ix_timeline_kind", "clinic_id", "event_type", "position"),
 )
 
 follow_ups = Table(

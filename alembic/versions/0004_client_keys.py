@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-05 10:12:31.402117
+Create Date: 2026-11-28 18:10:00
 """
 
 from __future__ import annotations

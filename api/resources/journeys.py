@@ -14,6 +14,7 @@ from marshmallow import RAISE
 from api.auth import current_actor
 from api.read_models import projected
 from api.resources.reads import purpose_of_use, reader, resolve_me, today
+from api.schemas.audit import JourneyExportSchema
 from api.schemas.common import HistoryQuerySchema, WrittenSchema
 from api.schemas.journey_state import JourneySchema
 from api.schemas.journeys import RecordIntakeSchema
@@ -78,4 +79,15 @@ class JourneyTimeline(MethodView):
         actor = reader()
         casework().record_access(actor, journey_id, "timeline", purpose_of_use())  # 404 if not ours
         with projected(("timeline",), query.pop("min_position")) as connection:
-            return queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
+            page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
+        return Page(casework().vault.reveal_all(page.items), page.next)
+
+
+@blp.route("/<uuid:journey_id>/export")
+class JourneyExport(MethodView):
+    @blp.response(200, JourneyExportSchema)
+    def get(self, journey_id: UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
+        """Export a journey's complete record: state, events, corrections, integrity proof."""
+        record = casework().export_journey(current_actor(), journey_id, purpose_of_use())
+        disposition = f'attachment; filename="journey-{journey_id}.json"'
+        return record, 200, {"Content-Disposition": disposition}

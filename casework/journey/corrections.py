@@ -36,6 +36,16 @@ CORRECTABLE: dict[str, dict[str, str]] = {
 FIXED_CLINICAL_TIME = {"IntakeRecorded", "SessionOutcomeRecorded", "ContactRecorded"}
 """Entries whose clinical time other dates were counted from: correct them with a new entry."""
 
+PERSONAL_FIELDS = {
+    "primary_need",
+    "existing_support",
+    "notes",
+    "emergency_contact",
+    "transport_plan",
+    "overnight_plan",
+}
+"""Correctable fields holding personal free text: sealed under the client's key (casework.vault)."""
+
 REQUIRED_TEXT = {"referral_source", "primary_need", "rationale", "reason", "emergency_contact"}
 
 

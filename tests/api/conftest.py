@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from api import create_app
 from casework.application import Casework
 from casework.roles import Role
+from tests.support.keys import TEST_KEYS
 from tests.support.staff import Staff, register_staff
 
 OPERATOR_TOKEN = "operator-test-token"
@@ -31,6 +33,23 @@ class ApiStaff:
         return {"Authorization": f"Bearer {self.tokens[role]}", **extra}
 
 
+class Clinic:
+    """Post and get as the practitioner holding a role, asserting the expected status."""
+
+    def __init__(self, client: FlaskClient, api_staff: ApiStaff) -> None:
+        self.client, self.api_staff = client, api_staff
+
+    def post(self, role: Role, path: str, body: dict[str, Any], status: int = 201) -> Any:
+        response = self.client.post(path, json=body, headers=self.api_staff.headers(role))
+        assert response.status_code == status, response.json
+        return response.json
+
+    def get(self, role: Role, path: str) -> Any:
+        response = self.client.get(path, headers=self.api_staff.headers(role))
+        assert response.status_code == 200, response.json
+        return response.json
+
+
 def bearer(token: str) -> dict[str, str]:
     """Return an Authorization header for `token`."""
     return {"Authorization": f"Bearer {token}"}
@@ -38,7 +57,7 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def flask_app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"DATABASE_URL": database_url, "OPERATOR_TOKEN": OPERATOR_TOKEN})
+    app = create_app({"DATABASE_URL": database_url, "OPERATOR_TOKEN": OPERATOR_TOKEN, **TEST_KEYS})
     yield app
     app.extensions["read_models"].engine.dispose()
     app.extensions["casework"].close()

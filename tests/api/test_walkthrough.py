@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask.testing import FlaskClient
 
 from casework.roles import Role
-from tests.api.conftest import ApiStaff
-
-
-class Clinic:
-    """Post and get as the practitioner holding a role, asserting the expected status."""
-
-    def __init__(self, client: FlaskClient, api_staff: ApiStaff) -> None:
-        self.client, self.api_staff = client, api_staff
-
-    def post(self, role: Role, path: str, body: dict[str, Any], status: int = 201) -> Any:
-        response = self.client.post(path, json=body, headers=self.api_staff.headers(role))
-        assert response.status_code == status, response.json
-        return response.json
-
-    def get(self, role: Role, path: str) -> Any:
-        response = self.client.get(path, headers=self.api_staff.headers(role))
-        assert response.status_code == 200, response.json
-        return response.json
+from tests.api.conftest import ApiStaff, Clinic
 
 
 def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiStaff) -> None:

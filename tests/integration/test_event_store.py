@@ -17,7 +17,10 @@ from casework.journey.values import ContactKind
 from casework.persistence import persistence_environment
 from casework.practitioner import Practitioner
 from casework.roles import Role
+from casework.vault import Vault
+from projections.store import create_read_engine
 from tests.support.journeys import ready_journey
+from tests.support.keys import vault_on
 from tests.support.scenario import every_event_scenario
 from tests.support.staff import register_staff
 
@@ -37,18 +40,28 @@ def event_classes() -> set[str]:
 
 
 @pytest.fixture
-def writer(database_url: str) -> Iterator[Casework]:
-    app = Casework(env=persistence_environment(database_url))
+def vault(database_url: str) -> Iterator[Vault]:
+    """The client keys in the store's own `client_keys` table, as every API process has them."""
+    engine = create_read_engine(database_url)
+    yield vault_on(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def writer(database_url: str, vault: Vault) -> Iterator[Casework]:
+    app = Casework(env=persistence_environment(database_url), vault=vault)
     yield app
     app.close()
 
 
 @pytest.fixture
 def reader(database_url: str, writer: Casework) -> Iterator[Casework]:
-    """A second application on the same store, as another API process would be."""
-    app = Casework(env=persistence_environment(database_url))
+    """A second application on the same store and keys, as another API process would be."""
+    engine = create_read_engine(database_url)
+    app = Casework(env=persistence_environment(database_url), vault=vault_on(engine))
     yield app
     app.close()
+    engine.dispose()
 
 
 def test_every_event_class_round_trips_through_the_store(

@@ -22,6 +22,7 @@ from projections import PROJECTIONS
 from projections.store import create_read_engine, upgrade
 from projections.tables import projection_positions
 from tests.support.journeys import hold_session, ready_journey
+from tests.support.keys import TEST_KEY_ENVIRONMENT
 from tests.support.postgres import temporary_database
 from tests.support.read_models import project_all, table_rows
 from tests.support.staff import register_staff
@@ -41,6 +42,7 @@ def worker_database(postgres_server_url: str) -> Iterator[str]:
 def start_worker(database_url: str) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
+        **TEST_KEY_ENVIRONMENT,
         "CASEWORK_DATABASE_URL": database_url,
         "CASEWORK_PROJECTION_BATCH_SIZE": "3",
     }

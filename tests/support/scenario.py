@@ -74,6 +74,13 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
 
     withdrawn_id = ready_journey(app, staff, "CW-WITHDRAWN")
     app.record_withdrawal(staff[Role.INTAKE_COORDINATOR], withdrawn_id, "Moving abroad")
+    withdrawn_client = app.get_journey(lead, withdrawn_id)["client_id"]
+    app.record_client_details(
+        lead, withdrawn_client, {"name": "Test Person", "date_of_birth": "1980-01-01"}
+    )
+    app.erase_client(
+        staff[Role.ADMIN], withdrawn_client, "Asked to be forgotten", "Consent withdrawn in full"
+    )
     aggregate_ids = [staff.clinic_id, token_id, journey_id, withdrawn_id]
     aggregate_ids += [actor.practitioner_id for actor in staff.actors.values()]
     return staff, aggregate_ids

@@ -53,7 +53,8 @@ def test_a_held_session_records_facilitators_doses_touch_and_adverse_event(
     assert isinstance(event, Journey.SessionOutcomeRecorded)
     assert [dose["kind"] for dose in event.doses] == ["initial", "supplemental"]
     assert event.touch_areas == ["Hand"]
-    assert event.adverse_event == {
+    assert app.vault.is_sealed(event.adverse_event["description"])  # encrypted at rest
+    assert app.vault.reveal_all(event.adverse_event) == {
         "severity": "mild",
         "description": "Nausea",
         "action_taken": "Rest",

@@ -17,8 +17,8 @@ from casework.vault import (
     MemoryKeyStore,
     Vault,
     VaultError,
-    master_key_from_text,
-    new_master_key_text,
+    key_from_text,
+    new_key_text,
 )
 
 MASTER_KEY = bytes(range(32))
@@ -218,10 +218,10 @@ def test_reveal_all_unwraps_each_client_key_once_per_call() -> None:
 
 
 def test_a_new_master_key_reads_back() -> None:
-    text = new_master_key_text()
-    key = master_key_from_text(text)
+    text = new_key_text()
+    key = key_from_text(text, "CASEWORK_MASTER_KEY")
     assert len(key) == 32
-    assert master_key_from_text(text + "=\n") == key
+    assert key_from_text(text + "=\n", "CASEWORK_MASTER_KEY") == key
     assert base64.urlsafe_b64encode(key).decode() == text + "="
 
 
@@ -240,7 +240,7 @@ def test_a_new_master_key_reads_back() -> None:
 )
 def test_a_bad_master_key_is_refused_without_echoing_it(text: str) -> None:
     with pytest.raises(ValueError, match="CASEWORK_MASTER_KEY") as refused:
-        master_key_from_text(text)
+        key_from_text(text, "CASEWORK_MASTER_KEY")
     if text.strip():
         assert text.strip() not in str(refused.value)
 
