@@ -1,0 +1,106 @@
+"""Clients: identifying details, sealed under the client's key, and erasure by destroying it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from casework.access_log import Purpose
+from casework.base import CaseworkBase, Written
+from casework.client import Client
+from casework.clinic import Clinic
+from casework.clock import local_date
+from casework.errors import NotFound, RuleViolation
+from casework.journey import Journey
+from casework.permissions import acting_role
+from casework.roles import Actor
+
+
+class ClientCommands(CaseworkBase):
+    """Record and read a client's details; erase them after the retention period."""
+
+    # -- clients: identifying details and erasure ------------------------------------------
+
+    def record_client_details(
+        self, actor: Actor, client_id: UUID, details: dict[str, str | None]
+    ) -> Written:
+        """Record (or replace) a client's identifying details, each sealed under its key."""
+        acting = self._acting(actor, "record_client_details", None)
+        client = self._client(actor, client_id)
+        sealed = {name: self._private(client.id, value) for name, value in details.items()}
+        client.record_details(*acting, details=sealed)
+        return self._save(client)
+
+    def get_client(
+        self, actor: Actor, client_id: UUID, purpose: Purpose | None = None
+    ) -> dict[str, Any]:
+        """Return a client's pseudonym, journeys and details (logged as a read of each journey)."""
+        acting_role(actor, "read_journey")
+        client = self._client(actor, client_id)
+        journeys = dict.fromkeys(client.journey_ids, client.id)
+        self.record_accesses(actor, journeys, "client_details", purpose)
+        described = {
+            "id": client.id,
+            "pseudonym": client.pseudonym,
+            "journey_ids": list(client.journey_ids),
+            "details": dict(client.details),
+            "erased_at": client.erased_at,
+            "erasure": dict(client.erasure) or None,
+        }
+        revealed: dict[str, Any] = self.vault.reveal_all(described)
+        return revealed
+
+    def erase_client(
+        self, actor: Actor, client_id: UUID, reason: str, retention_override: str | None = None
+    ) -> Written:
+        """Destroy the client's key: every sealed value of the client reads as erased from now.
+
+        Refused while the clinic's retention period, counted from the client's last journey
+        closure, runs (or while a journey is open), unless `retention_override` says why.
+        """
+        acting = self._acting(actor, "erase_client", None)
+        client = self._client(actor, client_id)
+        if client.erased_at is not None:
+            self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
+            raise RuleViolation("client_already_erased", "The client was erased already.")
+        ends_on = self._retention_ends_on(client)
+        today = local_date(acting.occurred_at, self._get(Clinic, client.clinic_id).time_zone)
+        if (ends_on is None or today < ends_on) and not (retention_override or "").strip():
+            until = "until every journey is closed" if ends_on is None else f"until {ends_on}"
+            raise RuleViolation(
+                "retention_period_running",
+                f"The clinic must keep this record {until}; give retention_override to erase now.",
+                {"retention_ends_on": None if ends_on is None else ends_on.isoformat()},
+            )
+        client.erase(
+            *acting,
+            reason=reason,
+            retention_ends_on=None if ends_on is None else ends_on.isoformat(),
+            retention_override=retention_override,
+        )
+        written = self._save(client)
+        self.vault.destroy(client.id)
+        return written
+
+    def _retention_ends_on(self, client: Client) -> date | None:
+        """Return the day the retention period ends: None while a journey is still open."""
+        clinic = self._get(Clinic, client.clinic_id)
+        closed_on: list[date] = []
+        for journey_id in client.journey_ids:
+            journey = self._get(Journey, journey_id)
+            closures = [each.decided for each in journey.decisions if each.kind == "closure"]
+            if not closures:
+                return None
+            closed_on.append(local_date(closures[-1].occurred_at, clinic.time_zone))
+        last = max(closed_on)
+        try:
+            return last.replace(year=last.year + clinic.retention_years)
+        except ValueError:  # 29 February, and the year it ends in is not a leap year
+            return last.replace(year=last.year + clinic.retention_years, day=28)
+
+    def _client(self, actor: Actor, client_id: UUID) -> Client:
+        client = self._get(Client, client_id)
+        if client.clinic_id != actor.clinic_id:
+            raise NotFound("No such client.")  # never reveal another clinic's records
+        return client

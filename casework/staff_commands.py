@@ -1,0 +1,140 @@
+"""Clinics, practitioners, their roles, and the bearer tokens they sign in with."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from casework.access_token import AccessToken, new_token_secret, token_id_for
+from casework.base import CaseworkBase, Written
+from casework.clinic import (
+    DEFAULT_FOLLOW_UP_SCHEDULE,
+    Clinic,
+    validate_follow_up_schedule,
+    validate_time_zone,
+)
+from casework.clock import utc_now
+from casework.errors import NotFound, RuleViolation
+from casework.practitioner import Practitioner
+from casework.roles import OPERATOR, Acting, Actor, Role
+
+
+class StaffCommands(CaseworkBase):
+    """Register clinics and staff; grant and revoke roles; issue and check tokens."""
+
+    # -- clinics, staff and tokens ---------------------------------------------------------
+
+    def register_clinic(
+        self,
+        name: str,
+        time_zone: str,
+        admin_display_name: str,
+        follow_up_schedule: list[dict[str, Any]] | None = None,
+        min_facilitators: int = 1,
+        retention_years: int = 10,
+        clinic_id: UUID | None = None,
+        admin_id: UUID | None = None,
+    ) -> tuple[Written, UUID]:
+        """Register a clinic and its first admin (the operator acts); return it and the admin id."""
+        acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
+        clinic = Clinic(
+            *acting,
+            name=name,
+            time_zone=validate_time_zone(time_zone),
+            follow_up_schedule=validate_follow_up_schedule(
+                DEFAULT_FOLLOW_UP_SCHEDULE if follow_up_schedule is None else follow_up_schedule
+            ),
+            min_facilitators=min_facilitators,
+            retention_years=retention_years,
+            id=clinic_id or uuid4(),
+        )
+        admin = Practitioner(
+            *acting,
+            clinic_id=clinic.id,
+            display_name=admin_display_name,
+            roles=[Role.ADMIN.value],
+            credentials=[],
+            modalities=[],
+            id=admin_id or uuid4(),
+        )
+        return self._save(admin, clinic), admin.id  # the clinic last: it answers
+
+    def register_practitioner(
+        self,
+        actor: Actor,
+        display_name: str,
+        roles: list[Role],
+        credentials: list[dict[str, Any]],
+        modalities: list[str],
+        practitioner_id: UUID | None = None,
+    ) -> Written:
+        """Register a staff member of the actor's clinic."""
+        acting = self._acting(actor, "register_practitioner", None)
+        practitioner = Practitioner(
+            *acting,
+            clinic_id=actor.clinic_id,
+            display_name=display_name,
+            roles=sorted({role.value for role in roles}),
+            credentials=credentials,
+            modalities=modalities,
+            id=practitioner_id or uuid4(),
+        )
+        return self._save(practitioner)
+
+    def grant_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
+        """Give a practitioner of the actor's clinic another role."""
+        acting = self._acting(actor, "grant_role", None)
+        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
+        practitioner.grant_role(*acting, role=role)
+        return self._save(practitioner)
+
+    def revoke_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
+        """Take a role away from a practitioner of the actor's clinic."""
+        acting = self._acting(actor, "revoke_role", None)
+        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
+        if practitioner_id == actor.practitioner_id and role is Role.ADMIN:
+            raise RuleViolation(
+                "cannot_revoke_own_admin",
+                "An admin cannot revoke their own admin role.",
+            )
+        practitioner.revoke_role(*acting, role=role)
+        return self._save(practitioner)
+
+    def get_practitioner(self, actor: Actor, practitioner_id: UUID) -> Practitioner:
+        """Return a practitioner of the actor's clinic."""
+        self._acting(actor, "read_practitioner", None)
+        return self._practitioner(actor.clinic_id, practitioner_id)
+
+    def get_clinic(self, clinic_id: UUID) -> Clinic:
+        """Return a clinic."""
+        return self._get(Clinic, clinic_id)
+
+    def issue_token(self, practitioner_id: UUID, label: str) -> tuple[str, UUID]:
+        """Issue a bearer token (operator only: the CLI); return it, shown once, and its id."""
+        practitioner = self._get(Practitioner, practitioner_id)
+        secret = new_token_secret()
+        token = AccessToken(
+            practitioner_id=practitioner.id,
+            clinic_id=practitioner.clinic_id,
+            label=label,
+            id=token_id_for(secret),
+        )
+        self._save(token)
+        return secret, token.id
+
+    def revoke_token(self, token_id: UUID, reason: str) -> None:
+        """Revoke a bearer token by its id (operator only: the CLI)."""
+        token = self._get(AccessToken, token_id)
+        token.revoke(reason)
+        self._save(token)
+
+    def authenticate(self, secret: str) -> Actor | None:
+        """Return the actor a bearer token stands for, or None if it is unknown or revoked."""
+        try:
+            token = self._get(AccessToken, token_id_for(secret))
+        except NotFound:
+            return None
+        if token.revoked_at is not None:
+            return None
+        practitioner = self._get(Practitioner, token.practitioner_id)
+        return practitioner.as_actor()
