@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Select,
     and_,
     case,
     exists,
@@ -248,17 +249,35 @@ def decision_register(
     connection: Connection,
     clinic_id: UUID,
     *,
+    after: str | None = None,
+    limit: int = 50,
+    **filters: Any,
+) -> Page:
+    """Return a page of the clinic's decisions, newest first (`filters`: decisions_matching)."""
+    query = decisions_matching(connection, clinic_id, **filters)
+    if after is not None:
+        (position,) = decode_cursor(after, int)
+        query = query.where(decisions.c.position < position)
+    rows = [dict(row) for row in connection.execute(query.limit(limit + 1)).mappings()]
+    return page_of(rows, limit, ["position"])
+
+
+def decisions_matching(
+    connection: Connection,
+    clinic_id: UUID,
+    *,
     kind: str | None = None,
     decided_from: date | None = None,
     decided_to: date | None = None,
     decider: UUID | None = None,
     journey: UUID | None = None,
-    after: str | None = None,
-    limit: int = 50,
-) -> Page:
-    """Return the clinic's decisions, newest recorded first; dates are the clinic's, inclusive."""
+) -> Select[Any]:
+    """Return the query for the clinic's decisions, newest first; dates are local, inclusive."""
     zone = clinic_time_zone(connection, clinic_id)
-    query = select(decisions).where(decisions.c.clinic_id == clinic_id)
+    query = select(decisions).where(
+        decisions.c.clinic_id == clinic_id,
+        *on_local_days(decisions.c.decided_at, zone, decided_from, decided_to),
+    )
     for column, value in (
         (decisions.c.kind, kind),
         (decisions.c.decider_id, decider),
@@ -266,17 +285,7 @@ def decision_register(
     ):
         if value is not None:
             query = query.where(column == value)
-    if decided_from is not None:
-        query = query.where(decisions.c.decided_at >= datetime.combine(decided_from, time(), zone))
-    if decided_to is not None:
-        day_after = decided_to + timedelta(days=1)
-        query = query.where(decisions.c.decided_at < datetime.combine(day_after, time(), zone))
-    if after is not None:
-        (position,) = decode_cursor(after, int)
-        query = query.where(decisions.c.position < position)
-    query = query.order_by(decisions.c.position.desc()).limit(limit + 1)
-    rows = [dict(row) for row in connection.execute(query).mappings()]
-    return page_of(rows, limit, ["position"])
+    return query.order_by(decisions.c.position.desc())
 
 
 def access_log_entries(

@@ -66,6 +66,11 @@ class DecisionQuerySchema(ReadQuerySchema):
     decided_to = fields.Date(load_default=None, metadata={"description": "Inclusive."})
     decider = fields.UUID(load_default=None)
     journey = fields.UUID(load_default=None)
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "csv"]),
+        metadata={"description": "csv: every match as one file (or send Accept: text/csv)."},
+    )
 
 
 class FreshnessQuerySchema(Schema):
