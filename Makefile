@@ -22,8 +22,9 @@ run: venv var/secrets.env
 	. ./var/secrets.env && $(BIN)/casework db upgrade
 	. ./var/secrets.env && $(BIN)/casework demo
 	. ./var/secrets.env && $(BIN)/casework integrity seal
-	. ./var/secrets.env && exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 \
-		--access-logfile - 'api:create_app()'
+	rm -rf var/metrics && mkdir -p var/metrics
+	. ./var/secrets.env && PROMETHEUS_MULTIPROC_DIR=var/metrics \
+		exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 'api:create_app()'
 
 lint: venv
 	$(BIN)/ruff check .

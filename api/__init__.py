@@ -7,7 +7,16 @@ from typing import Any
 
 from flask import Flask
 
-from api import auth, cli, errors, read_models, resources, services
+from api import (
+    auth,
+    cli,
+    errors,
+    idempotency,
+    observability,
+    read_models,
+    resources,
+    services,
+)
 from api.config import load_config
 
 
@@ -18,7 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     read_models.init_app(app)
     services.init_app(app)
     errors.init_app(app)
+    observability.init_app(app)  # before auth: it times and logs every request, refused ones too
     auth.init_app(app)
     resources.init_app(app)
+    idempotency.init_app(app)
     cli.init_app(app)
     return app

@@ -15,6 +15,7 @@ from casework.roles import Actor
 PUBLIC_ENDPOINTS = {
     "health.Health",
     "health.ProjectionHealth",
+    "metrics",
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
     "static",

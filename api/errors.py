@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from http import HTTPStatus
 from typing import Any, NoReturn
 
 from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Response, current_app, jsonify
 from flask_smorest import Api, abort
+from sqlalchemy.exc import InterfaceError as SQLInterfaceError
+from sqlalchemy.exc import OperationalError as SQLOperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from casework.errors import (
@@ -58,7 +61,22 @@ def handle_casework_error(error: CaseworkError) -> Response:
 
 
 def handle_store_unavailable(_: Exception) -> Response:
-    """Answer 503 while the store cannot be reached; nothing was written."""
+    """Answer 503 when the store cannot be reached; nothing was written.
+
+    Reaching it took this request many seconds (the library retries), so for the next
+    RETRY_AFTER_SECONDS every request of this process is answered 503 at once instead.
+    """
+    current_app.extensions["store_unavailable_until"] = time.monotonic() + RETRY_AFTER_SECONDS
+    return store_unavailable()
+
+
+def refuse_while_store_unavailable() -> Response | None:
+    """Answer 503 at once while the store was unreachable a moment ago."""
+    until = current_app.extensions.get("store_unavailable_until", 0.0)
+    return store_unavailable() if time.monotonic() < until else None
+
+
+def store_unavailable() -> Response:
     response = error_response(
         HTTPStatus.SERVICE_UNAVAILABLE, "The record store is unavailable; retry shortly."
     )
@@ -97,7 +115,8 @@ def handle_invalid_cursor(error: InvalidCursor) -> Response:
 def init_app(app: Flask) -> None:
     """Register the handlers (HTTP errors themselves are handled by flask-smorest's Api)."""
     app.register_error_handler(CaseworkError, handle_casework_error)
-    app.register_error_handler(OperationalError, handle_store_unavailable)
-    app.register_error_handler(InterfaceError, handle_store_unavailable)
+    for unavailable in (OperationalError, InterfaceError, SQLOperationalError, SQLInterfaceError):
+        app.register_error_handler(unavailable, handle_store_unavailable)
+    app.before_request(refuse_while_store_unavailable)
     app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
     app.register_error_handler(InvalidCursor, handle_invalid_cursor)

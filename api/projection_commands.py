@@ -11,15 +11,14 @@ from types import FrameType
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from api.read_models import read_models
 from api.services import casework
 from projections import PROJECTIONS, projection_named
 from projections.rebuild import Progress, rebuild
 from projections.runner import catch_up
+from projections.status import projection_status
 from projections.store import upgrade
-from projections.tables import projection_positions
 from projections.worker import run_worker
 
 
@@ -107,13 +106,9 @@ def rebuild_command(name: str | None) -> None:
 @with_appcontext
 def status_command() -> None:
     """Show each projection's position and how far behind the log it is."""
-    newest = casework().recorder.max_notification_id() or 0
-    with read_models().engine.connect() as connection:
-        rows = {row.name: row for row in connection.execute(select(projection_positions))}
-    for projection in PROJECTIONS:
-        row = rows.get(projection.name)
-        position = row.position if row else 0
-        beat = row.heartbeat_at.isoformat() if row else "never"
+    for status in projection_status(read_models().engine, casework()):
+        beat = status["heartbeat_at"].isoformat() if status["heartbeat_at"] else "never"
         click.echo(
-            f"{projection.name}: position {position}, {newest - position} behind, heartbeat {beat}"
+            f"{status['name']}: position {status['position']}, {status['lag_events']} behind"
+            f" ({status['lag_seconds']:.1f}s), heartbeat {beat}"
         )

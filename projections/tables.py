@@ -191,6 +191,23 @@ Not a read model: never rebuilt, since these rows are the only copy of each key.
 the key: it overwrites `wrapped_key` with an empty tombstone, which also stops a new key being made.
 """
 
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("caller", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("response", LargeBinary, nullable=True),
+    Column("content_type", String(100), nullable=True),
+    Column("location", String(500), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+"""The first answer to each `Idempotency-Key`, per caller (a SHA-256 of the bearer token).
+
+Not a read model: never rebuilt. `status_code` is NULL while the first request runs.
+"""
+
 
 def sqlalchemy_url(database_url: str) -> str:
     """Return the SQLAlchemy URL for a Casework database URL (SQLite file or PostgreSQL).

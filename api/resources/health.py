@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
-from sqlalchemy import select
 
 from api.read_models import read_models
 from api.services import casework
-from projections import PROJECTIONS
-from projections.tables import projection_positions
+from projections.status import projection_status
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")
 
@@ -28,6 +25,7 @@ class HealthSchema(Schema):
 @blp.route("")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
+    @blp.doc(security=[])  # public: for load balancers
     def get(self) -> dict[str, Any]:
         """Report that the API is up and its event store answers."""
         return {"status": "ok", "log_position": casework().recorder.max_notification_id()}
@@ -49,28 +47,7 @@ class ProjectionHealthSchema(Schema):
 @blp.route("/projections")
 class ProjectionHealth(MethodView):
     @blp.response(200, ProjectionHealthSchema(many=True))
+    @blp.doc(security=[])  # public: for monitoring
     def get(self) -> list[dict[str, Any]]:
         """Show each projection's position, lag (events and seconds) and heartbeat."""
-        app, now = casework(), datetime.now(UTC)
-        newest = app.recorder.max_notification_id() or 0
-        with read_models().engine.connect() as connection:
-            rows = {row.name: row for row in connection.execute(select(projection_positions))}
-        report = []
-        for projection in PROJECTIONS:
-            row = rows.get(projection.name)
-            position = row.position if row else 0
-            pending = app.recorder.select_notifications(start=position + 1, limit=1)
-            oldest = app.mapper.to_domain_event(pending[0]).timestamp if pending else now
-            report.append(
-                {
-                    "name": projection.name,
-                    "position": position,
-                    "lag_events": newest - position,
-                    "lag_seconds": (now - oldest).total_seconds(),
-                    "heartbeat_at": row.heartbeat_at if row else None,
-                    "heartbeat_age_seconds": (now - row.heartbeat_at).total_seconds()
-                    if row
-                    else None,
-                }
-            )
-        return report
+        return projection_status(read_models().engine, casework())

@@ -1,0 +1,112 @@
+"""PostgreSQL goes away while writes run: 503 meanwhile, recovery alone, nothing half-written.
+
+This test halts and restarts a throwaway server of its own, never the machine's.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from api import create_app
+from casework.application import Casework
+from casework.client import Client
+from casework.journey import Journey
+from casework.roles import Role
+from projections.store import upgrade
+from tests.api.conftest import bearer
+from tests.support.keys import TEST_KEYS
+from tests.support.postgres import ThrowawayServer, find_bindir, temporary_database
+from tests.support.staff import register_staff
+
+pytestmark = pytest.mark.postgres
+
+OUTAGE_SECONDS = 15
+
+
+@pytest.fixture
+def server() -> Iterator[ThrowawayServer]:
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail("This test needs the PostgreSQL server binaries (initdb, pg_ctl).")
+    running = ThrowawayServer.start(bindir)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def outage_app(server: ThrowawayServer) -> Iterator[Flask]:
+    with temporary_database(server.url) as url:
+        upgrade(url)
+        app = create_app({"DATABASE_URL": url, **TEST_KEYS})
+        yield app
+        app.extensions["read_models"].engine.dispose()
+        app.extensions["casework"].close()
+
+
+def test_writes_during_an_outage_get_503_then_land_again_and_none_is_half_written(
+    server: ThrowawayServer, outage_app: Flask
+) -> None:
+    casework_app: Casework = outage_app.extensions["casework"]
+    staff = register_staff(casework_app)
+    token, _ = casework_app.issue_token(staff.id(Role.INTAKE_COORDINATOR), "outage")
+    answers: list[tuple[float, int, Any]] = []
+    stop = threading.Event()
+
+    def write_intakes() -> None:
+        client = outage_app.test_client()
+        number = 0
+        while not stop.is_set():
+            number += 1
+            response = client.post(
+                "/journeys",
+                json={
+                    "client_pseudonym": f"CW-OUT-{number}",
+                    "referral_source": "GP",
+                    "primary_need": "Nightmares",
+                },
+                headers=bearer(token),
+            )
+            answers.append((time.monotonic(), response.status_code, response))
+            time.sleep(0.02)
+
+    writer = threading.Thread(target=write_intakes)
+    writer.start()
+    time.sleep(1)
+    server.halt()
+    halted_at = time.monotonic()
+    time.sleep(OUTAGE_SECONDS)
+    server.restart()
+    restarted_at = time.monotonic()
+    deadline = restarted_at + 30
+    while time.monotonic() < deadline and not any(
+        at > restarted_at and status == 201 for at, status, _ in answers
+    ):
+        time.sleep(0.2)
+    time.sleep(1)
+    stop.set()
+    writer.join(timeout=30)
+
+    statuses = {status for _, status, _ in answers}
+    assert statuses <= {201, 503}, statuses
+    during = [answer for at, status, answer in answers if halted_at + 0.5 < at < restarted_at]
+    assert during, "no request was answered while the server was down"
+    assert all(answer.status_code == 503 for answer in during)
+    assert all(answer.headers["Retry-After"] for answer in during)
+    assert any(at > restarted_at and status == 201 for at, status, _ in answers), "no recovery"
+
+    # Nothing half-written: every intake answered 201 has its client and journey; no client
+    # exists without its journey, and no journey without its client.
+    landed = {answer.json["id"] for _, status, answer in answers if status == 201}
+    stored = casework_app.recorder.select_notifications(1, 100_000)
+    events = [casework_app.mapper.to_domain_event(each) for each in stored]
+    journeys = {e.originator_id for e in events if isinstance(e, Journey.IntakeRecorded)}
+    started = {e.journey_id for e in events if isinstance(e, Client.JourneyStarted)}
+    assert {str(journey_id) for journey_id in journeys} == landed
+    assert started == journeys
+    assert casework_app.check_integrity(None).intact
