@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV = .venv
 BIN = $(VENV)/bin
 
-.PHONY: venv run test lint format clean
+.PHONY: venv run test lint format clean bench
 
 # The stamp file makes `venv` reinstall only when pyproject.toml changes.
 venv: $(VENV)/.installed
@@ -34,6 +34,11 @@ lint: venv
 test: lint
 	mkdir -p var
 	$(BIN)/pytest --junitxml=var/test-report.xml
+
+# Casework beside its ceilings, on the machine's PostgreSQL (BENCH_SERVER_URL), at BENCH_SIZES journeys.
+bench: venv
+	mkdir -p var
+	$(BIN)/python -m bench.run
 
 format: venv
 	$(BIN)/ruff format .

@@ -22,7 +22,7 @@ from casework.journey import Journey
 from casework.permissions import acting_role
 from casework.practitioner import Practitioner
 from casework.roles import Acting, Actor
-from casework.vault import KEY_BYTES, MemoryKeyStore, Vault
+from casework.vault import KEY_BYTES, ClientErased, MemoryKeyStore, Vault
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -176,11 +176,12 @@ class CaseworkBase(Application[UUID]):
         """Seal free text under the client's key; blank text stays as it is, for the rules."""
         if text is None or not text.strip():
             return text
-        if self.vault.is_erased(client_id):
+        try:
+            return self.vault.seal(client_id, text)
+        except ClientErased:
             raise RuleViolation(
                 "client_erased", "The client's personal data was erased; nothing new can be added."
-            )
-        return self.vault.seal(client_id, text)
+            ) from None
 
     def _private_adverse_event(
         self, client_id: UUID, adverse_event: dict[str, Any] | None

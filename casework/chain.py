@@ -46,18 +46,23 @@ class ChainedAggregate(Aggregate):
     """An aggregate whose events each name the link of the event before them."""
 
     if TYPE_CHECKING:
-        chain_link: str  # set by every event as it is applied
+        last_event: Any  # set by every event as it is applied
 
     class Event(Aggregate.Event):
         previous_link: str
 
         def mutate(self, aggregate: Any) -> Any:
             aggregate = super().mutate(aggregate)
-            aggregate.chain_link = link_of(self)
+            aggregate.last_event = self  # its link is hashed only when a new event needs it
             return aggregate
 
     class Created(Event, Aggregate.Created):
         pass
+
+    @property
+    def chain_link(self) -> str:
+        """Return the link of the last event applied: what the next event must name."""
+        return link_of(self.last_event)
 
     @classmethod
     def _create(cls, event_class: Any, **kwargs: Any) -> Any:

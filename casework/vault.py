@@ -41,6 +41,10 @@ class VaultError(Exception):
     """Raised when data cannot be sealed or revealed: altered, wrong master key, client erased."""
 
 
+class ClientErased(VaultError):
+    """Raised on sealing new personal data for a client whose key was destroyed."""
+
+
 class KeyStore(Protocol):
     """Where the vault keeps each client's key, wrapped by the master key."""
 
@@ -104,13 +108,13 @@ class Vault:
     def seal(self, client_id: UUID, text: str | None) -> str | None:
         """Encrypt `text` under the client's key, made on first use; None stays None.
 
-        Raises VaultError once the client is erased: an erased client cannot get new personal data.
+        Raises ClientErased once the client is erased: an erased client gets no new personal data.
         """
         if text is None:
             return None
         key = self._client_key(client_id, create=True)
         if key is None:
-            raise VaultError(
+            raise ClientErased(
                 f"client {client_id} was erased: no personal data can be sealed for it"
             )
         # Random nonces are safe here: each key seals one client's data, far below 2**32 messages.

@@ -1,0 +1,145 @@
+"""A realistic synthetic data set, built through the application: clinics, staff and journeys.
+
+Journeys are spread over every phase: intake only, screened, ready, in integration after a held
+session with contacts and outreach, paused, stopped, and closed, some with corrections.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from casework.application import Casework
+from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
+from casework.roles import Actor, Role
+
+JOURNEYS_PER_CLINIC = 500
+ELIGIBLE = [{"category": "cardiovascular", "result": "met", "note": None}]
+
+
+@dataclass(frozen=True)
+class ClinicStaff:
+    """One clinic's staff: an actor per role, and a second facilitator."""
+
+    clinic_id: UUID
+    actors: dict[Role, Actor]
+    second_facilitator: Actor
+
+
+@dataclass(frozen=True)
+class ClinicJourneys:
+    """A clinic's staff and the journeys recorded for it."""
+
+    staff: ClinicStaff
+    journeys: list[UUID]
+
+
+def register_clinic(app: Casework, number: int) -> ClinicStaff:
+    written, admin_id = app.register_clinic(f"Bench clinic {number}", "Europe/Amsterdam", "Admin")
+    admin = Actor(admin_id, written.id, frozenset({Role.ADMIN}))
+    actors = {Role.ADMIN: admin}
+    for role in Role:
+        if role is not Role.ADMIN:
+            practitioner = app.register_practitioner(admin, role.value, [role], [], [])
+            actors[role] = Actor(practitioner.id, written.id, frozenset({role}))
+    second = app.register_practitioner(admin, "facilitator 2", [Role.FACILITATOR], [], [])
+    return ClinicStaff(
+        written.id, actors, Actor(second.id, written.id, frozenset({Role.FACILITATOR}))
+    )
+
+
+def build(app: Casework, journeys: int, threads: int = 4, seed: int = 0) -> list[ClinicJourneys]:
+    """Register clinics and record `journeys` journeys across them; return them by clinic."""
+    clinics = [
+        ClinicJourneys(register_clinic(app, seed + n), [])
+        for n in range(max(1, journeys // JOURNEYS_PER_CLINIC))
+    ]
+    lock = threading.Lock()
+
+    def work(worker: int) -> None:
+        chance = random.Random(seed + worker)
+        for number in range(worker, journeys, threads):
+            clinic = clinics[number % len(clinics)]
+            journey_id = one_journey(app, clinic.staff, seed + number, chance)
+            with lock:
+                clinic.journeys.append(journey_id)
+
+    pool = [threading.Thread(target=work, args=(worker,)) for worker in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return clinics
+
+
+def one_journey(app: Casework, staff: ClinicStaff, number: int, chance: random.Random) -> UUID:
+    """Record one journey, taken as far as a weighted draw says."""
+    actors, now = staff.actors, datetime.now(UTC)
+    lead, facilitator = actors[Role.CLINICAL_LEAD], actors[Role.FACILITATOR]
+    therapist, intake = actors[Role.INTEGRATION_THERAPIST], actors[Role.INTAKE_COORDINATOR]
+    started = now - timedelta(days=chance.randint(60, 700))
+    journey_id = app.record_intake(
+        intake, f"BENCH-{number}", "GP", "Trauma", "Partner", occurred_at=started
+    ).id
+    stage = chance.choices(["intake", "ready", "integration", "closed"], [1, 2, 5, 2])[0]
+    if stage == "intake":
+        return journey_id
+    for actor, role in (
+        (facilitator, CareRole.FACILITATOR),
+        (staff.second_facilitator, CareRole.FACILITATOR),
+        (therapist, CareRole.INTEGRATION_THERAPIST),
+    ):
+        app.assign_care_team_member(lead, journey_id, actor.practitioner_id, role)
+    app.record_screening_decision(
+        lead,
+        journey_id,
+        ScreeningOutcome.ELIGIBLE,
+        ELIGIBLE,
+        valid_until=date.today() + timedelta(days=365),
+        occurred_at=started + timedelta(days=2),
+    )
+    app.give_consent(intake, journey_id, ConsentKind.TREATMENT)
+    app.record_preparation_session(facilitator, journey_id, 90, ["intentions"], "Went well")
+    app.record_safety_plan(facilitator, journey_id, "Partner", transport_plan="Partner drives")
+    if stage == "ready":
+        return journey_id
+    held = started + timedelta(days=20)
+    session = app.schedule_session(facilitator, journey_id, held, held + timedelta(hours=8))
+    assert session.created_id is not None
+    app.record_session_outcome(
+        facilitator,
+        journey_id,
+        session.created_id,
+        held,
+        held + timedelta(hours=8),
+        [facilitator.practitioner_id],
+        [{"kind": "initial", "amount_mg": Decimal("120"), "given_at": held}],
+        notes="Calm session",
+    )
+    follow_ups = app.repository.get(journey_id).follow_ups
+    for follow_up_id in list(follow_ups)[: chance.randint(0, 4)]:
+        contact = app.record_contact(
+            therapist,
+            journey_id,
+            ContactKind.INTEGRATION_SESSION,
+            follow_up_id=follow_up_id,
+            duration_minutes=50,
+            notes="Integrating",
+        )
+        if chance.random() < 0.1:
+            app.record_correction(
+                therapist, journey_id, "notes", "Integrating well", "Fuller note", contact.version
+            )
+    if chance.random() < 0.15:
+        app.pause_journey(lead, journey_id, "Rest", date.today() + timedelta(days=14), ["Rest"])
+        if chance.random() < 0.5:
+            app.resume_journey(lead, journey_id, "Rested")
+    if stage == "closed":
+        if chance.random() < 0.3 and app.repository.get(journey_id).status.value == "active":
+            app.stop_journey(lead, journey_id, "Medical advice")
+        app.close_journey(lead, journey_id, "Completed")
+    return journey_id
