@@ -262,6 +262,19 @@ def decision_register(
     return page_of(rows, limit, ["position"])
 
 
+def decision_register_rows(
+    connection: Connection, clinic_id: UUID, *, up_to: int | None = None, **filters: Any
+) -> list[dict[str, Any]]:
+    """Return every decision matching `filters` (decisions_matching), newest first, no pages.
+
+    `up_to`: only decisions at or before this log position (what other read models reached).
+    """
+    query = decisions_matching(connection, clinic_id, **filters)
+    if up_to is not None:
+        query = query.where(decisions.c.position <= up_to)
+    return [dict(row) for row in connection.execute(query).mappings()]
+
+
 def decisions_matching(
     connection: Connection,
     clinic_id: UUID,

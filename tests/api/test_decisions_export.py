@@ -11,8 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.resources.register import CSV_COLUMNS
 from casework.application import Casework
 from casework.roles import Role
+from projections import queries
 from tests.api.conftest import ApiStaff
 from tests.support.journeys import ready_journey
 from tests.support.read_models import project_all
@@ -118,3 +120,126 @@ def test_pages_are_refused_in_a_csv_export_and_an_admin_may_not_export(
 def test_the_openapi_document_offers_csv_beside_json(client: FlaskClient) -> None:
     content = client.get("/openapi.json").json["paths"]["/decisions"]["get"]["responses"]["200"]
     assert set(content["content"]) == {"application/json", "text/csv"}
+    assert content["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/DecisionPage"
+    }
+    assert content["content"]["text/csv"]["schema"] == {"type": "string", "format": "binary"}
+
+
+def exports_logged(
+    flask_app: Flask, client: FlaskClient, api_staff: ApiStaff, casework_app: Casework
+) -> list[dict[str, str]]:
+    project_all(flask_app.extensions["read_models"].engine, casework_app)
+    logged = client.get("/audit/access-log", headers=api_staff.headers(Role.AUDITOR)).json
+    return [entry for entry in logged["items"] if entry["endpoint"] == "decisions_export"]
+
+
+def test_a_cursor_or_a_page_size_is_refused_however_csv_is_asked_for(
+    client: FlaskClient, api_staff: ApiStaff, paused: list[UUID]
+) -> None:
+    after = client.get("/decisions?format=csv&after=x", headers=api_staff.headers(Role.AUDITOR))
+    assert after.status_code == 422
+    assert after.json["errors"]["query"] == {"after": ["A CSV export has no pages."]}
+    by_accept = api_staff.headers(Role.AUDITOR, Accept="text/csv")
+    limited = client.get("/decisions?limit=5", headers=by_accept)
+    assert limited.status_code == 422
+    assert limited.json["errors"]["query"] == {"limit": ["A CSV export has no pages."]}
+
+
+def test_date_and_decider_filters_apply_and_an_empty_export_logs_nothing(
+    flask_app: Flask,
+    client: FlaskClient,
+    api_staff: ApiStaff,
+    casework_app: Casework,
+    paused: list[UUID],
+) -> None:
+    auditor = api_staff.headers(Role.AUDITOR)
+    for empty in (
+        f"decided_from={date.today() + timedelta(days=2)}",
+        f"decided_to={date.today() - timedelta(days=2)}",
+        f"decider={api_staff.staff.id(Role.FACILITATOR)}",
+    ):
+        response = client.get(f"/decisions?format=csv&{empty}", headers=auditor)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).splitlines() == [",".join(CSV_COLUMNS)]
+    assert exports_logged(flask_app, client, api_staff, casework_app) == []
+    since_yesterday = f"decided_from={date.today() - timedelta(days=1)}"
+    assert (
+        len(csv_rows(client.get(f"/decisions?format=csv&{since_yesterday}", headers=auditor))) == 6
+    )
+    lead = api_staff.staff.id(Role.CLINICAL_LEAD)
+    by_lead = client.get(f"/decisions?format=csv&decider={lead}&kind=pause", headers=auditor)
+    assert sorted(row["journey_id"] for row in csv_rows(by_lead)) == sorted(map(str, paused))
+
+
+def test_an_export_the_access_log_could_not_name_fails_closed(
+    flask_app: Flask,
+    client: FlaskClient,
+    api_staff: ApiStaff,
+    casework_app: Casework,
+    paused: list[UUID],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(queries, "client_ids", lambda connection, journey_ids: {})
+    response = client.get("/decisions?format=csv", headers=api_staff.headers(Role.AUDITOR))
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    monkeypatch.undo()
+    assert exports_logged(flask_app, client, api_staff, casework_app) == []
+
+
+def test_an_unknown_purpose_is_refused_before_anything_is_exported_or_logged(
+    flask_app: Flask,
+    client: FlaskClient,
+    api_staff: ApiStaff,
+    casework_app: Casework,
+    paused: list[UUID],
+) -> None:
+    headers = api_staff.headers(Role.AUDITOR, **{"Casework-Purpose": "curiosity"})
+    response = client.get("/decisions?format=csv", headers=headers)
+    assert response.status_code == 422
+    assert list(response.json["errors"]["headers"]) == ["Casework-Purpose"]
+    assert exports_logged(flask_app, client, api_staff, casework_app) == []
+
+
+def test_the_export_query_shares_the_filters_and_stops_at_a_log_position(
+    flask_app: Flask, api_staff: ApiStaff, paused: list[UUID]
+) -> None:
+    clinic_id = api_staff.staff.clinic_id
+    with flask_app.extensions["read_models"].engine.connect() as connection:
+        every = queries.decision_register_rows(connection, clinic_id)
+        newest = every[0]["position"]
+        bounded = queries.decision_register_rows(connection, clinic_id, up_to=newest - 1)
+        paused_only = queries.decision_register_rows(connection, clinic_id, kind="pause")
+    assert [row["position"] for row in every] == sorted(
+        (r["position"] for r in every), reverse=True
+    )
+    assert bounded == every[1:]
+    assert {row["journey_id"] for row in paused_only} == set(paused)
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", BROWSER])
+def test_json_pages_are_unchanged_when_csv_is_not_asked_for(
+    flask_app: Flask,
+    client: FlaskClient,
+    api_staff: ApiStaff,
+    casework_app: Casework,
+    paused: list[UUID],
+    accept: str | None,
+) -> None:
+    headers = api_staff.headers(Role.AUDITOR, **({"Accept": accept} if accept else {}))
+    first = client.get("/decisions?limit=4", headers=headers)
+    assert first.content_type == "application/json"
+    assert "Content-Disposition" not in first.headers
+    assert set(first.json) == {"items", "next"}
+    second = client.get(f"/decisions?limit=4&after={first.json['next']}", headers=headers).json
+    assert second["next"] is None
+    items = first.json["items"] + second["items"]
+    assert len(items) == 6
+    assert client.get("/decisions?format=json&limit=200", headers=headers).json["items"] == items
+    formula = next(item for item in items if item["rationale"] == '=HYPERLINK("http://x")')
+    assert formula["journey_id"] == str(paused[0])  # quoted only in CSV
+    assert exports_logged(flask_app, client, api_staff, casework_app) == []
