@@ -15,48 +15,26 @@ from uuid import UUID
 
 from casework.application import Casework
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
-from casework.roles import Actor, Role
+from casework.roles import Role
+from tests.support.staff import Staff, register_staff
 
 JOURNEYS_PER_CLINIC = 500
 ELIGIBLE = [{"category": "cardiovascular", "result": "met", "note": None}]
 
 
 @dataclass(frozen=True)
-class ClinicStaff:
-    """One clinic's staff: an actor per role, and a second facilitator."""
-
-    clinic_id: UUID
-    actors: dict[Role, Actor]
-    second_facilitator: Actor
-
-
-@dataclass(frozen=True)
 class ClinicJourneys:
     """A clinic's staff and the journeys recorded for it."""
 
-    staff: ClinicStaff
+    staff: Staff
     journeys: list[UUID]
-
-
-def register_clinic(app: Casework, number: int) -> ClinicStaff:
-    written, admin_id = app.register_clinic(f"Bench clinic {number}", "Europe/Amsterdam", "Admin")
-    admin = Actor(admin_id, written.id, frozenset({Role.ADMIN}))
-    actors = {Role.ADMIN: admin}
-    for role in Role:
-        if role is not Role.ADMIN:
-            practitioner = app.register_practitioner(admin, role.value, [role], [], [])
-            actors[role] = Actor(practitioner.id, written.id, frozenset({role}))
-    second = app.register_practitioner(admin, "facilitator 2", [Role.FACILITATOR], [], [])
-    return ClinicStaff(
-        written.id, actors, Actor(second.id, written.id, frozenset({Role.FACILITATOR}))
-    )
 
 
 def build(app: Casework, journeys: int, threads: int = 4, seed: int = 0) -> list[ClinicJourneys]:
     """Register clinics and record `journeys` journeys across them; return them by clinic."""
     clinics = [
-        ClinicJourneys(register_clinic(app, seed + n), [])
-        for n in range(max(1, journeys // JOURNEYS_PER_CLINIC))
+        ClinicJourneys(register_staff(app), [])
+        for _ in range(max(1, journeys // JOURNEYS_PER_CLINIC))
     ]
     lock = threading.Lock()
 
@@ -76,7 +54,7 @@ def build(app: Casework, journeys: int, threads: int = 4, seed: int = 0) -> list
     return clinics
 
 
-def one_journey(app: Casework, staff: ClinicStaff, number: int, chance: random.Random) -> UUID:
+def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random) -> UUID:
     """Record one journey, taken as far as a weighted draw says."""
     actors, now = staff.actors, datetime.now(UTC)
     lead, facilitator = actors[Role.CLINICAL_LEAD], actors[Role.FACILITATOR]

@@ -13,18 +13,21 @@ import os
 import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import Engine
 
 from api import create_app
 from bench.dataset import ClinicJourneys, build
@@ -35,6 +38,7 @@ from casework.roles import Role
 from casework.vault import new_key_text
 from projections import PROJECTIONS
 from projections.runner import catch_up
+from projections.status import projection_status
 from projections.store import upgrade
 
 SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -80,7 +84,7 @@ def main() -> None:
                 results["ceilings"] = measure_ceilings(library_url)
                 results["writes"] = measure_writes(url, app, first, results["ceilings"])
                 step("live projection lag at half the write rate")
-                results["lag"] = measure_lag(url, app, first, results["writes"])
+                results["lag"] = measure_lag(url, app, engine, first, results["writes"])
         engine.dispose()
         app.close()
     REPORT.parent.mkdir(exist_ok=True)
@@ -93,9 +97,11 @@ def main() -> None:
 
 def measure_ceilings(library_url: str) -> dict[str, Any]:
     ceilings: dict[str, Any] = {}
-    with served("bench.bare_app:app", {}) as port:
+    with served("bench.bare_app:app", {}) as server:
         for clients in CONCURRENCY:
-            bare = run_clients(port, clients, LOAD_SECONDS, lambda n, c: ("POST", "/ping", {}), {})
+            bare = run_clients(
+                server.port, clients, LOAD_SECONDS, lambda n, c: ("POST", "/ping", {}), {}
+            )
             ceilings[f"bare_flask_{clients}"] = summary(bare)
     for clients in CONCURRENCY:
         ops = load_and_save_rate(library_url, clients, LOAD_SECONDS)
@@ -109,16 +115,20 @@ def measure_writes(
     """Commands over HTTP: 60% contacts, 20% preparation sessions, 20% intakes."""
     token, clinic_journeys = lead_token(app, clinic), open_journeys(app, clinic)
     writes: dict[str, Any] = {}
-    with served("api:create_app()", {"CASEWORK_DATABASE_URL": url, **KEYS}) as port:
+    with served("api:create_app()", {"CASEWORK_DATABASE_URL": url, **KEYS}) as server:
         for clients in CONCURRENCY:
             measured = run_clients(
-                port, clients, LOAD_SECONDS, command_mix(clinic_journeys, clients), bearer(token)
+                server.port,
+                clients,
+                LOAD_SECONDS,
+                command_mix(clinic_journeys, clients),
+                bearer(token),
             )
             row = summary(measured)
             row["vs_bare_flask"] = ratio(row, ceilings[f"bare_flask_{clients}"])
             row["vs_library"] = ratio(row, ceilings[f"library_{clients}"])
             writes[f"casework_{clients}"] = row
-        writes["api_worker_peak_rss_mb"] = worker_peak_rss_mb()
+        writes["api_worker_peak_rss_mb"] = worker_peak_rss_mb(server.pid)
     return writes
 
 
@@ -146,10 +156,11 @@ def command_mix(journeys: list[UUID], clients: int) -> Any:
 
 
 def measure_lag(
-    url: str, app: Casework, clinic: ClinicJourneys, writes: dict[str, Any]
+    url: str, app: Casework, engine: Engine, clinic: ClinicJourneys, writes: dict[str, Any]
 ) -> dict[str, Any]:
     """Run a projection worker while writes go at half the best measured rate; sample the lag."""
-    catch_all_up(url, app)
+    for projection in PROJECTIONS:
+        catch_up(engine, app, projection)
     token, clinic_journeys = lead_token(app, clinic), open_journeys(app, clinic)
     best = max(row["per_second"] for key, row in writes.items() if key.startswith("casework_"))
     clients = 8
@@ -164,22 +175,18 @@ def measure_lag(
     stop = threading.Event()
 
     def sample() -> None:
-        from projections.status import projection_status
-
-        engine = create_engine_for(url)
         while not stop.is_set():
             lags = [each["lag_seconds"] for each in projection_status(engine, app)]
             samples.append(max(lags))
             time.sleep(0.1)
-        engine.dispose()
 
     sampler = threading.Thread(target=sample)
     try:
         time.sleep(2)  # the worker starts and takes its locks
-        with served("api:create_app()", {"CASEWORK_DATABASE_URL": url, **KEYS}) as port:
+        with served("api:create_app()", {"CASEWORK_DATABASE_URL": url, **KEYS}) as server:
             sampler.start()
             measured = run_clients(
-                port,
+                server.port,
                 clients,
                 LOAD_SECONDS,
                 command_mix(clinic_journeys, clients),
@@ -275,9 +282,17 @@ def database() -> Iterator[str]:
             )
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running gunicorn: where it listens, and its master's pid."""
+
+    port: int
+    pid: int
+
+
 @contextmanager
-def served(target: str, env: dict[str, str]) -> Iterator[int]:
-    """Serve `target` with gunicorn as `make run` does; yield its port."""
+def served(target: str, env: dict[str, str]) -> Iterator[Served]:
+    """Serve `target` with gunicorn as `make run` does."""
     port = 5400 + secrets.randbelow(500)
     server = subprocess.Popen(
         [
@@ -292,18 +307,16 @@ def served(target: str, env: dict[str, str]) -> Iterator[int]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    served.pid = server.pid  # type: ignore[attr-defined]
     try:
         wait_for(port)
-        yield port
+        yield Served(port, server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
 
-def worker_peak_rss_mb() -> float:
-    """Return the largest peak RSS among the running gunicorn's workers."""
-    master = served.pid  # type: ignore[attr-defined]
+def worker_peak_rss_mb(master: int) -> float:
+    """Return the largest peak RSS among the workers of the gunicorn whose master is `master`."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     peaks = []
     for pid in children:
@@ -314,8 +327,6 @@ def worker_peak_rss_mb() -> float:
 
 
 def wait_for(port: int) -> None:
-    import socket
-
     for _ in range(100):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -326,26 +337,13 @@ def wait_for(port: int) -> None:
 
 def lead_token(app: Casework, clinic: ClinicJourneys) -> str:
     """Return a fresh token of the clinic's clinical lead."""
-    token, _ = app.issue_token(clinic.staff.actors[Role.CLINICAL_LEAD].practitioner_id, "bench")
+    token, _ = app.issue_token(clinic.staff.id(Role.CLINICAL_LEAD), "bench")
     return token
 
 
 def open_journeys(app: Casework, clinic: ClinicJourneys) -> list[UUID]:
     """Return the clinic's journeys that still take new care steps (not paused, stopped, closed)."""
     return [j for j in clinic.journeys if app.repository.get(j).status.value == "active"]
-
-
-def catch_all_up(url: str, app: Casework) -> None:
-    engine = create_engine_for(url)
-    for projection in PROJECTIONS:
-        catch_up(engine, app, projection)
-    engine.dispose()
-
-
-def create_engine_for(url: str) -> Any:
-    from projections.store import create_read_engine
-
-    return create_read_engine(url)
 
 
 def bearer(token: str) -> dict[str, str]:

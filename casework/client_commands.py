@@ -64,28 +64,29 @@ class ClientCommands(CaseworkBase):
         if client.erased_at is not None:
             self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
             raise RuleViolation("client_already_erased", "The client was erased already.")
-        ends_on = self._retention_ends_on(client)
-        today = local_date(acting.occurred_at, self._get(Clinic, client.clinic_id).time_zone)
+        clinic = self._get(Clinic, client.clinic_id)
+        ends_on = self._retention_ends_on(client, clinic)
+        today = local_date(acting.occurred_at, clinic.time_zone)
+        ends_on_text = None if ends_on is None else ends_on.isoformat()
         if (ends_on is None or today < ends_on) and not (retention_override or "").strip():
             until = "until every journey is closed" if ends_on is None else f"until {ends_on}"
             raise RuleViolation(
                 "retention_period_running",
                 f"The clinic must keep this record {until}; give retention_override to erase now.",
-                {"retention_ends_on": None if ends_on is None else ends_on.isoformat()},
+                {"retention_ends_on": ends_on_text},
             )
         client.erase(
             *acting,
             reason=reason,
-            retention_ends_on=None if ends_on is None else ends_on.isoformat(),
+            retention_ends_on=ends_on_text,
             retention_override=retention_override,
         )
         written = self._save(client)
         self.vault.destroy(client.id)
         return written
 
-    def _retention_ends_on(self, client: Client) -> date | None:
+    def _retention_ends_on(self, client: Client, clinic: Clinic) -> date | None:
         """Return the day the retention period ends: None while a journey is still open."""
-        clinic = self._get(Clinic, client.clinic_id)
         closed_on: list[date] = []
         for journey_id in client.journey_ids:
             journey = self._get(Journey, journey_id)

@@ -78,7 +78,7 @@ class IntegrityReport:
 def seal_log(app: Application[UUID], key: bytes) -> int:
     """Seal every event written so far, at most SEAL_LIMIT to a seal; return how many.
 
-    Each seal is itself an event: it is left for the next run to seal, or this would never end.
+    Each seal is itself an event: the next run seals it along with whatever was written since.
     """
     sealed, head = 0, app.recorder.max_notification_id() or 0
     while True:
@@ -88,8 +88,8 @@ def seal_log(app: Application[UUID], key: bytes) -> int:
             ledger = SealLedger(id=SEAL_LEDGER_ID)
         start = ledger.sealed_through + 1
         stored = app.recorder.select_notifications(start, SEAL_LIMIT, stop=head)
-        if not stored:
-            return sealed
+        if all(each.originator_id == SEAL_LEDGER_ID for each in stored):
+            return sealed  # nothing new but the last seal: an idle log gets no seal of seals
         ledger.seal(key, [_logged(app, each, each.id) for each in stored])
         try:
             app.save(ledger)

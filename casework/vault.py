@@ -136,10 +136,6 @@ class Vault:
         """Destroy the client's key, erasing all its sealed data; return whether it had a key."""
         return self._keys.destroy(client_id)
 
-    def is_erased(self, client_id: UUID) -> bool:
-        """Return whether the client's key was destroyed."""
-        return self._keys.wrapped_key(client_id) == DESTROYED
-
     @staticmethod
     def is_sealed(value: object) -> bool:
         """Return whether `value` has the shape of an envelope."""

@@ -44,6 +44,19 @@ def sqlite_path(tmp_path: Path, migrated_sqlite_template: Path) -> str:
 
 
 @pytest.fixture(
+    params=[pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def own_database_url(request: pytest.FixtureRequest, sqlite_path: str) -> Iterator[str]:
+    """A migrated store of this test's own, for tests that read all of it or corrupt it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{sqlite_path}"
+        return
+    with temporary_database(request.getfixturevalue("postgres_server_url")) as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture(
     params=[
         pytest.param("sqlite", id="sqlite"),
         pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),

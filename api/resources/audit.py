@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.read_models import projected
-from api.resources.reads import purpose_of_use
+from api.resources.reads import clients_of, purpose_of_use
 from api.schemas.audit import (
     CorrectionPageSchema,
     CorrectionQuerySchema,
@@ -60,7 +60,6 @@ class Corrections(MethodView):
         acting_role(actor, "read_access_log")
         with projected(("timeline", "caseload"), query.pop("min_position")) as connection:
             page = queries.corrections(connection, actor.clinic_id, **query)
-            listed = {row["journey_id"] for row in page.items}
-            clients = queries.client_ids(connection, listed)
+            clients = clients_of(connection, {row["journey_id"] for row in page.items})
         casework().record_accesses(actor, clients, "corrections", purpose_of_use())
         return Page(casework().vault.reveal_all(page.items), page.next)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from http import HTTPStatus
 from uuid import UUID
 
 from flask import request
+from flask_smorest import abort
 from sqlalchemy import Connection
 
 from api.auth import current_actor
@@ -13,7 +15,7 @@ from api.errors import refuse_parameter
 from casework.access_log import Purpose
 from casework.permissions import acting_role
 from casework.roles import Actor
-from projections.queries import clinic_today
+from projections import queries
 
 
 def reader() -> Actor:
@@ -46,4 +48,20 @@ def purpose_of_use() -> Purpose | None:
 
 def today(connection: Connection, actor: Actor) -> date:
     """Return today's date in the caller's clinic."""
-    return clinic_today(connection, actor.clinic_id, datetime.now(UTC))
+    return queries.clinic_today(connection, actor.clinic_id, datetime.now(UTC))
+
+
+def clients_of(connection: Connection, journey_ids: set[UUID]) -> dict[UUID, UUID]:
+    """Return {journey id: client id} for every journey a read shows, for the access log.
+
+    Answers 503 if the caseload read model lacks one of them (it may trail the model the
+    read came from): a read the access log could not name is never answered.
+    """
+    clients = queries.client_ids(connection, journey_ids)
+    if clients.keys() != journey_ids:
+        abort(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            message="The caseload read model lacks journeys of this read; retry shortly.",
+            headers={"Retry-After": "1"},
+        )
+    return clients

@@ -13,24 +13,10 @@ from casework.application import Casework
 from casework.persistence import persistence_environment
 from projections import PROJECTIONS, queries
 from projections.rebuild import Progress, rebuild
-from projections.store import create_read_engine, upgrade
+from projections.store import create_read_engine
 from tests.support.journeys import hold_session, ready_journey
-from tests.support.postgres import temporary_database
 from tests.support.read_models import project_all, table_rows
 from tests.support.staff import Staff, register_staff
-
-
-@pytest.fixture(
-    params=[pytest.param("sqlite"), pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def own_database_url(request: pytest.FixtureRequest, sqlite_path: str) -> Iterator[str]:
-    """A store of this test's own: a rebuild replays the whole log, not just this test's."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{sqlite_path}"
-        return
-    with temporary_database(request.getfixturevalue("postgres_server_url")) as url:
-        upgrade(url)
-        yield url
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from casework.application import Casework
 from casework.integrity import Break, check_store, check_stream, seal_log
 from casework.persistence import persistence_environment
 from casework.seals import SEAL_LEDGER_ID
-from tests.support.postgres import temporary_database
 from tests.support.raw_log import RawLog
 from tests.support.scenario import every_event_scenario
 
@@ -23,20 +22,10 @@ def backdate(state: str) -> str:
     return state.replace('+00:00"}', '+01:00"}', 1)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request: pytest.FixtureRequest, sqlite_path: str) -> Iterator[str]:
-    """A store of this test's own, since the tests corrupt it."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{sqlite_path}"
-        return
-    with temporary_database(request.getfixturevalue("postgres_server_url")) as url:
-        yield url
-
-
 @pytest.fixture
-def app(store_url: str) -> Iterator[Casework]:
+def app(own_database_url: str) -> Iterator[Casework]:
     """A store holding every kind of event, sealed."""
-    application = Casework(env=persistence_environment(store_url))
+    application = Casework(env=persistence_environment(own_database_url))
     every_event_scenario(application)
     seal_log(application, KEY)
     yield application
@@ -44,8 +33,8 @@ def app(store_url: str) -> Iterator[Casework]:
 
 
 @pytest.fixture
-def raw(store_url: str) -> RawLog:
-    return RawLog(store_url)
+def raw(own_database_url: str) -> RawLog:
+    return RawLog(own_database_url)
 
 
 def positions(app: Casework, stream_id: UUID) -> list[int]:
