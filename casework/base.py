@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from typing import Any, TypeVar, overload
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
 from eventsourcing.utils import EnvType
@@ -25,6 +26,25 @@ from casework.roles import Acting, Actor
 from casework.vault import KEY_BYTES, ClientErased, MemoryKeyStore, Vault
 
 A = TypeVar("A", bound=Aggregate)
+
+
+def replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Apply stored events in order: the library's projector without its per-event check.
+
+    The library asserts each event against a runtime-checkable typing Protocol, which cost a
+    tenth of every command (cProfile); every Casework event is an `Aggregate.Event`.
+    """
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
+
+
+class ReplayingRepository(Repository[UUID]):
+    """The library's repository, replaying with `replay` unless told otherwise."""
+
+    def get(self, aggregate_id: UUID, **options: Any) -> Any:
+        options.setdefault("projector_func", replay)
+        return super().get(aggregate_id, **options)
 
 
 class DateAsISO(Transcoding):
@@ -71,6 +91,10 @@ class CaseworkBase(Application[UUID]):
         super().__init__(env)
         self.seal_key = seal_key or os.urandom(KEY_BYTES)
         self.vault = vault or Vault(os.urandom(KEY_BYTES), MemoryKeyStore())
+        self._clinics: dict[UUID, Clinic] = {}
+
+    def construct_repository(self) -> Repository[UUID]:
+        return ReplayingRepository(event_store=self.events, snapshot_store=self.snapshots)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -195,8 +219,19 @@ class CaseworkBase(Application[UUID]):
             "action_taken": private(adverse_event.get("action_taken")),
         }
 
+    def _clinic(self, clinic_id: UUID) -> Clinic:
+        """Return a clinic, read from the store once per process.
+
+        A clinic is written once (`Clinic.Registered`) and never changes, so the copy kept here
+        cannot go stale; it saves a store read on every dated command.
+        """
+        clinic = self._clinics.get(clinic_id)
+        if clinic is None:
+            clinic = self._clinics[clinic_id] = self._get(Clinic, clinic_id)
+        return clinic
+
     def _local_date(self, journey: Journey, moment: datetime) -> date:
-        return local_date(moment, self._get(Clinic, journey.clinic_id).time_zone)
+        return local_date(moment, self._clinic(journey.clinic_id).time_zone)
 
     @staticmethod
     def _dose_time(dose: dict[str, Any]) -> datetime | None:

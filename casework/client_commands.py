@@ -64,7 +64,7 @@ class ClientCommands(CaseworkBase):
         if client.erased_at is not None:
             self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
             raise RuleViolation("client_already_erased", "The client was erased already.")
-        clinic = self._get(Clinic, client.clinic_id)
+        clinic = self._clinic(client.clinic_id)
         ends_on = self._retention_ends_on(client, clinic)
         today = local_date(acting.occurred_at, clinic.time_zone)
         ends_on_text = None if ends_on is None else ends_on.isoformat()

@@ -11,7 +11,6 @@ from eventsourcing.application import AggregateNotFoundError
 
 from casework.base import CaseworkBase, Written
 from casework.client import Client, client_id_for
-from casework.clinic import Clinic
 from casework.clock import aware, clinical_time, local_date
 from casework.errors import Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
@@ -321,7 +320,7 @@ class JourneyCommands(CaseworkBase):
             actor, "record_session_outcome", journey_id, started_at, expected_version, "started_at"
         )
         started = acting.occurred_at
-        clinic = self._get(Clinic, journey.clinic_id)
+        clinic = self._clinic(journey.clinic_id)
         journey.record_session_outcome(
             acting,
             session_id,

@@ -33,7 +33,6 @@ def persistence_environment(database_url: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
             "POSTGRES_CONNECT_TIMEOUT": "1",
-            "POSTGRES_PRE_PING": "y",
         }
     if url.scheme == "memory":
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}

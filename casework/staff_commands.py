@@ -107,7 +107,7 @@ class StaffCommands(CaseworkBase):
 
     def get_clinic(self, clinic_id: UUID) -> Clinic:
         """Return a clinic."""
-        return self._get(Clinic, clinic_id)
+        return self._clinic(clinic_id)
 
     def issue_token(self, practitioner_id: UUID, label: str) -> tuple[str, UUID]:
         """Issue a bearer token (operator only: the CLI); return it, shown once, and its id."""

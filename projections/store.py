@@ -19,7 +19,7 @@ def create_read_engine(database_url: str) -> Engine:
     url = sqlalchemy_url(database_url)
     if url.startswith("sqlite"):
         return create_engine(url, connect_args={"timeout": LOCK_TIMEOUT_SECONDS})
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url)
 
 
 def upgrade(database_url: str) -> None:
