@@ -1,24 +1,30 @@
 """A realistic synthetic data set, built through the application: clinics, staff and journeys.
 
 Journeys are spread over every phase: intake only, screened, ready, in integration after a held
-session with contacts and outreach, paused, stopped, and closed, some with corrections.
+session with contacts and outreach, paused, stopped, and closed, some with corrections. Worker
+processes record them in parallel, each through an application of its own on the same store.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
+from api import create_app
 from casework.application import Casework
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.staff import Staff, register_staff
 
 JOURNEYS_PER_CLINIC = 500
+PROCESSES = 2  # one per core; each overlaps its store round trips with a second thread
+THREADS = 2
 ELIGIBLE = [{"category": "cardiovascular", "result": "met", "note": None}]
 
 
@@ -30,28 +36,52 @@ class ClinicJourneys:
     journeys: list[UUID]
 
 
-def build(app: Casework, journeys: int, threads: int = 4, seed: int = 0) -> list[ClinicJourneys]:
-    """Register clinics and record `journeys` journeys across them; return them by clinic."""
+def build(
+    app: Casework, config: Mapping[str, str], journeys: int, seed: int = 0
+) -> list[ClinicJourneys]:
+    """Register clinics and record `journeys` journeys across them; return them by clinic.
+
+    `config` is the API's (DATABASE_URL and the keys): each worker process opens it anew.
+    """
     clinics = [
         ClinicJourneys(register_staff(app), [])
         for _ in range(max(1, journeys // JOURNEYS_PER_CLINIC))
     ]
+    staff = [clinic.staff for clinic in clinics]
+    jobs = [(dict(config), staff, journeys, seed, worker) for worker in range(PROCESSES)]
+    with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
+        for recorded in pool.starmap(_record_share, jobs):
+            for clinic_index, journey_id in recorded:
+                clinics[clinic_index].journeys.append(journey_id)
+    return clinics
+
+
+def _record_share(
+    config: dict[str, str], staff: list[Staff], journeys: int, seed: int, worker: int
+) -> list[tuple[int, UUID]]:
+    """Record this worker's share of the journeys; return (clinic index, journey id) pairs."""
+    flask_app = create_app(config)
+    app: Casework = flask_app.extensions["casework"]
+    recorded: list[tuple[int, UUID]] = []
     lock = threading.Lock()
 
-    def work(worker: int) -> None:
-        chance = random.Random(seed + worker)
-        for number in range(worker, journeys, threads):
-            clinic = clinics[number % len(clinics)]
-            journey_id = one_journey(app, clinic.staff, seed + number, chance)
+    def work(lane: int) -> None:
+        chance = random.Random(seed + lane)
+        for number in range(lane, journeys, PROCESSES * THREADS):
+            clinic = number % len(staff)
+            journey_id = one_journey(app, staff[clinic], seed + number, chance)
             with lock:
-                clinic.journeys.append(journey_id)
+                recorded.append((clinic, journey_id))
 
-    pool = [threading.Thread(target=work, args=(worker,)) for worker in range(threads)]
+    lanes = [worker * THREADS + thread for thread in range(THREADS)]
+    pool = [threading.Thread(target=work, args=(lane,)) for lane in lanes]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    return clinics
+    flask_app.extensions["read_models"].engine.dispose()
+    app.close()
+    return recorded
 
 
 def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random) -> UUID:

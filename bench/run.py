@@ -27,7 +27,7 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from api import create_app
 from bench.dataset import ClinicJourneys, build
@@ -64,20 +64,23 @@ def main() -> None:
     results: dict[str, Any] = {"sizes": SIZES, "concurrency": CONCURRENCY}
     with database() as url, database() as library_url:
         upgrade(url)
-        flask_app = create_app({"DATABASE_URL": url, **_config_keys()})
+        config = {"DATABASE_URL": url, **_config_keys()}
+        flask_app = create_app(config)
         app: Casework = flask_app.extensions["casework"]
         engine = flask_app.extensions["read_models"].engine
         built, first = 0, None
         for size in SIZES:
             step(f"building {size - built} more journeys through the application")
             started, before = time.perf_counter(), app.recorder.max_notification_id() or 0
-            clinics = build(app, size - built, seed=built)
+            clinics = build(app, config, size - built, seed=built)
             first, built = first or clinics[0], size
             events = (app.recorder.max_notification_id() or 0) - before
             results[f"build_{size}"] = rate(events, time.perf_counter() - started)
             step("projections: catch-up, raw log read, rebuild")
             results[f"projections_{size}"] = measure_projections(url, app, engine)
             step("reads")
+            with engine.begin() as connection:  # the planner's statistics, as autovacuum keeps them
+                connection.execute(text("ANALYZE"))
             results[f"reads_{size}"] = measure_reads(flask_app, app, first)
             if size == SIZES[0]:
                 step("ceilings and writes over HTTP")
@@ -85,10 +88,9 @@ def main() -> None:
                 results["writes"] = measure_writes(url, app, first, results["ceilings"])
                 step("live projection lag at half the write rate")
                 results["lag"] = measure_lag(url, app, engine, first, results["writes"])
+            write_report(results)  # a long run stopped at a larger size keeps what it measured
         engine.dispose()
         app.close()
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps(results, indent=2))
     print_table(results)
 
 
@@ -370,6 +372,11 @@ def rate(events: int, seconds: float) -> dict[str, float]:
 
 def _config_keys() -> dict[str, str]:
     return {name.removeprefix("CASEWORK_"): value for name, value in KEYS.items()}
+
+
+def write_report(results: dict[str, Any]) -> None:
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(results, indent=2))
 
 
 def step(what: str) -> None:
