@@ -11,6 +11,10 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Table
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 BASE_EVENT_FIELDS = {
     "originator_id",
@@ -20,6 +24,13 @@ BASE_EVENT_FIELDS = {
     "previous_link",  # the hash chain: bookkeeping, shown by the export and checked on demand
 }
 RECORDED_FIELDS = {"actor_id", "actor_role", "occurred_at"}
+
+
+def upsertable_insert(connection: Connection, table: Table) -> PostgresqlInsert | SqliteInsert:
+    """Return an INSERT on `table` that can say what to do on conflict, in the store's dialect."""
+    if connection.dialect.name == "postgresql":
+        return postgresql_insert(table)
+    return sqlite_insert(table)
 
 
 def handler_name(event: object) -> str:

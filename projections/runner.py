@@ -8,10 +8,8 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from projections.base import Projection
+from projections.base import Projection, upsertable_insert
 from projections.tables import projection_positions
 
 BATCH_SIZE = 500
@@ -22,11 +20,8 @@ def read_position(connection: Connection, name: str) -> int:
     query = select(projection_positions.c.position).where(projection_positions.c.name == name)
     position = connection.scalar(query)  # a plain read: every embedded API read comes here
     if position is None:
-        dialect_insert = (
-            postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-        )
         connection.execute(  # first use: start at 0; racing runners must not both insert
-            dialect_insert(projection_positions)
+            upsertable_insert(connection, projection_positions)
             .values(name=name, position=0, heartbeat_at=datetime.now(UTC))
             .on_conflict_do_nothing()
         )
