@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+WARM_UP_SECONDS = 3.0
+
 Request = tuple[str, str, dict[str, Any] | None]
 """Method, path and JSON body of one request."""
 
@@ -40,11 +42,17 @@ def run_clients(
     next_request: Callable[[int, random.Random], Request],
     headers: dict[str, str],
     per_client_rate: float | None = None,
+    warm_up: float = WARM_UP_SECONDS,
 ) -> Measured:
-    """Run `clients` threads, each on its own connection, for `seconds`; measure every answer."""
+    """Run `clients` threads, each on its own connection, for `seconds`; measure every answer.
+
+    The first `warm_up` seconds are not measured: gunicorn's workers load the app only after
+    the port opens, and the first answers would time their start.
+    """
     measured = Measured(seconds)
     lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
+    measure_from = time.perf_counter() + warm_up
+    stop_at = measure_from + seconds
 
     def client(number: int) -> None:
         chance = random.Random(number)
@@ -57,9 +65,11 @@ def run_clients(
             response = connection.getresponse()
             response.read()
             took = time.perf_counter() - now
-            with lock:
-                measured.latencies.append(took)
-                measured.statuses[response.status] = measured.statuses.get(response.status, 0) + 1
+            if now >= measure_from:
+                with lock:
+                    measured.latencies.append(took)
+                    status = response.status
+                    measured.statuses[status] = measured.statuses.get(status, 0) + 1
             if per_client_rate:
                 time.sleep(max(0.0, 1 / per_client_rate - took))
         connection.close()

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +82,7 @@ def main() -> None:
             with engine.begin() as connection:  # the planner's statistics, as autovacuum keeps them
                 connection.execute(text("ANALYZE"))
             results[f"reads_{size}"] = measure_reads(flask_app, app, first)
+            results[f"served_reads_{size}"] = measure_served_reads(url, app, first)
             if size == SIZES[0]:
                 step("ceilings and writes over HTTP")
                 results["ceilings"] = measure_ceilings(library_url)
@@ -245,26 +246,42 @@ def measure_projections(url: str, app: Casework, engine: Any) -> dict[str, Any]:
 
 def measure_reads(flask_app: Any, app: Casework, clinic: ClinicJourneys) -> dict[str, Any]:
     """Server-side latency (in process, no network) of the four reads a day is made of."""
-    token, clinic_journeys = lead_token(app, clinic), clinic.journeys
+    token = lead_token(app, clinic)
     client = flask_app.test_client()
     headers = bearer(token)
     chance = random.Random(7)
-    reads = {
-        "worklist": lambda: "/follow-ups?limit=50",
-        "summary": lambda: "/follow-ups/summary",
-        "timeline": lambda: f"/journeys/{chance.choice(clinic_journeys)}/timeline?limit=100",
-        "decisions": lambda: "/decisions?limit=50",
-    }
     measured = {}
-    for name, path in reads.items():
+    for name, path in read_paths(clinic.journeys).items():
         samples = []
         for _ in range(READ_SAMPLES):
             started = time.perf_counter()
-            response = client.get(path(), headers=headers)
+            response = client.get(path(chance), headers=headers)
             samples.append(time.perf_counter() - started)
             assert response.status_code == 200, response.json
         measured[name] = percentiles_ms(samples)
     return measured
+
+
+def read_paths(journeys: list[UUID]) -> dict[str, Callable[[random.Random], str]]:
+    """The four reads a clinic day is made of, by name: each draws its path."""
+    return {
+        "worklist": lambda chance: "/follow-ups?limit=50",
+        "summary": lambda chance: "/follow-ups/summary",
+        "timeline": lambda chance: f"/journeys/{chance.choice(journeys)}/timeline?limit=100",
+        "decisions": lambda chance: "/decisions?limit=50",
+    }
+
+
+def measure_served_reads(url: str, app: Casework, clinic: ClinicJourneys) -> dict[str, Any]:
+    """The same reads over HTTP from Casework served as `make run` does: rate, latency, memory."""
+    token, paths = lead_token(app, clinic), list(read_paths(clinic.journeys).values())
+
+    def next_request(number: int, chance: random.Random) -> Request:
+        return "GET", chance.choice(paths)(chance), None
+
+    with served("api:create_app()", {"CASEWORK_DATABASE_URL": url, **KEYS}) as server:
+        measured = run_clients(server.port, 8, LOAD_SECONDS / 2, next_request, bearer(token))
+        return {**summary(measured), "api_worker_peak_rss_mb": worker_peak_rss_mb(server.pid)}
 
 
 # -- plumbing -------------------------------------------------------------------------------
@@ -421,6 +438,14 @@ def print_table(results: dict[str, Any]) -> None:
         ]
         for name, caught in projections["catch_up"].items():
             rows.append((f"[{size}] catch-up {name}", f"{caught['per_second']} events/s"))
+        served_reads = results[f"served_reads_{size}"]
+        rows.append(
+            (
+                f"[{size}] reads over HTTP, 8 clients",
+                f"{served_reads['per_second']:.0f}/s, p99 {served_reads['p99_ms']} ms;"
+                f" API worker peak RSS {served_reads['api_worker_peak_rss_mb']} MB",
+            )
+        )
         for name, read in results[f"reads_{size}"].items():
             rows.append(
                 (f"[{size}] read {name}", f"p50 {read['p50_ms']} ms, p99 {read['p99_ms']} ms")
