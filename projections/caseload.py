@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -120,10 +119,7 @@ class CaseloadProjection(Projection):
             and event.field == "valid_until"
             and event.corrected_version == row["screening_version"]
         ):
-            value = event.new_value
-            row["screening_valid_until"] = (
-                date.fromisoformat(value) if isinstance(value, str) else value
-            )
+            row["screening_valid_until"] = event.new_value  # a date: the store keeps its type
 
     def consent_given(self, connection: Connection, event: Any, row: Row) -> None:
         if event.kind == "treatment":
