@@ -14,14 +14,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.application import Application
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, MetaData, event, text
 from sqlalchemy.exc import OperationalError
 
-from projections.base import Projection
+from projections.base import Projection, upsertable_insert
 from projections.runner import BATCH_SIZE, project_batch, read_position
 from projections.tables import projection_positions
 
@@ -133,6 +134,7 @@ def _switch(
     for _ in range(SWITCH_ATTEMPTS):
         try:
             with shadow.begin() as connection:
+                _ensure_live_position(connection, projection, live)
                 connection.execute(  # pause the live projection: its next batch waits for this row
                     text(
                         f'UPDATE "{live}"."projection_positions" SET heartbeat_at = heartbeat_at'
@@ -159,6 +161,16 @@ def _switch(
         except _ReaderInTheWay:
             time.sleep(0.02)  # never wait for a lock while holding the others: retry instead
     raise TimeoutError(f"Could not lock the live {projection.name} tables to switch them over.")
+
+
+def _ensure_live_position(connection: Connection, projection: Projection, live: str) -> None:
+    """Give a projection rebuilt before it ever ran a live position row, for the switch to move."""
+    positions = projection_positions.to_metadata(MetaData(), schema=live)
+    connection.execute(
+        upsertable_insert(connection, positions)
+        .values(name=projection.name, position=0, heartbeat_at=datetime.now(UTC))
+        .on_conflict_do_nothing()
+    )
 
 
 def _lock_live_tables(connection: Connection, projection: Projection, live: str) -> bool:

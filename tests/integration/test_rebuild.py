@@ -13,6 +13,7 @@ from casework.application import Casework
 from casework.persistence import persistence_environment
 from projections import PROJECTIONS, queries
 from projections.rebuild import Progress, rebuild
+from projections.runner import catch_up
 from projections.store import create_read_engine
 from tests.support.journeys import hold_session, ready_journey
 from tests.support.read_models import project_all, table_rows
@@ -80,3 +81,19 @@ def test_reads_go_on_during_a_rebuild_and_the_tables_come_back_the_same(
     assert table_rows(engine) == before
     assert progress[-1].position == app.recorder.max_notification_id()
     assert all(p.events_per_second > 0 for p in progress)
+
+
+def test_a_projection_rebuilt_before_it_ever_ran_is_left_caught_up(
+    stores: tuple[Casework, Engine, Engine],
+) -> None:
+    app, engine, _ = stores
+    staff = register_staff(app)
+    journey_id = ready_journey(app, staff, "CW-1")
+    hold_session(app, staff, journey_id, datetime(2026, 11, 1, 9, tzinfo=UTC))
+    for projection in PROJECTIONS:  # no runner has ever read the log: no live positions yet
+        rebuild(engine, app, projection, batch_size=5)
+    rebuilt = table_rows(engine)
+    assert [catch_up(engine, app, projection) for projection in PROJECTIONS] == [0] * len(
+        PROJECTIONS
+    )
+    assert table_rows(engine) == rebuilt
