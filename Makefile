@@ -29,7 +29,7 @@ run: venv var/secrets.env
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy casework projections
+	$(BIN)/mypy casework projections api bench
 
 test: lint
 	mkdir -p var

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, NoReturn
 
+import flask_smorest
 from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Response, current_app, jsonify
-from flask_smorest import Api, abort
+from flask_smorest import Api
 from sqlalchemy.exc import InterfaceError as SQLInterfaceError
 from sqlalchemy.exc import OperationalError as SQLOperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -32,6 +34,9 @@ STATUS_BY_ERROR: dict[type[CaseworkError], HTTPStatus] = {
 }
 
 RETRY_AFTER_SECONDS = 5
+
+abort: Callable[..., NoReturn] = flask_smorest.abort
+"""Answer an HTTP error in the envelope below (flask-smorest's abort, typed as never returning)."""
 
 
 def error_response(status: HTTPStatus, message: str, **extra: Any) -> Response:

@@ -132,7 +132,7 @@ def metrics(lag: ProjectionLag) -> Response:
     registry = REGISTRY
     if os.environ.get(MULTIPROCESS_VARIABLE):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     output = generate_latest(registry) + generate_latest(_lag_registry(lag))
     return Response(output, content_type=CONTENT_TYPE_LATEST)
 

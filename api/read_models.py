@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from flask import Flask, Response, current_app, g
-from flask_smorest import abort
 from sqlalchemy import Connection, Engine, select
 
+from api.errors import abort
 from api.services import casework
 from projections import projection_named
 from projections.runner import catch_up

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 
 app = Flask("bare")
 
 
 @app.post("/ping")
-def ping() -> object:
+def ping() -> tuple[Response, int]:
     return jsonify({"ok": True}), 201

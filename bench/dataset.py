@@ -18,6 +18,7 @@ from uuid import UUID
 
 from api import create_app
 from casework.application import Casework
+from casework.journey import Journey
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.staff import Staff, register_staff
@@ -128,7 +129,8 @@ def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random)
         [{"kind": "initial", "amount_mg": Decimal("120"), "given_at": held}],
         notes="Calm session",
     )
-    follow_ups = app.repository.get(journey_id).follow_ups
+    journey: Journey = app.repository.get(journey_id)
+    follow_ups = journey.follow_ups
     for follow_up_id in list(follow_ups)[: chance.randint(0, 4)]:
         contact = app.record_contact(
             therapist,

@@ -35,7 +35,7 @@ def load_and_save_rate(database_url: str, threads: int, seconds: float) -> float
         app.save(*tallies)
         while time.perf_counter() < stop_at:
             for tally_id in (tally.id for tally in tallies):
-                tally = app.repository.get(tally_id)
+                tally: Tally = app.repository.get(tally_id)
                 tally.count_one(note="a contact")
                 app.save(tally)
                 done[number] += 1

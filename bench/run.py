@@ -380,7 +380,7 @@ def summary(measured: Measured) -> dict[str, Any]:
 
 
 def ratio(row: dict[str, Any], ceiling: dict[str, Any]) -> float:
-    return round(row["per_second"] / ceiling["per_second"], 3)
+    return round(float(row["per_second"]) / float(ceiling["per_second"]), 3)
 
 
 def rate(events: int, seconds: float) -> dict[str, float]:

@@ -7,11 +7,10 @@ from http import HTTPStatus
 from uuid import UUID
 
 from flask import request
-from flask_smorest import abort
 from sqlalchemy import Connection
 
 from api.auth import current_actor
-from api.errors import refuse_parameter
+from api.errors import abort, refuse_parameter
 from casework.access_log import Purpose
 from casework.permissions import acting_role
 from casework.roles import Actor

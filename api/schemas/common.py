@@ -38,7 +38,7 @@ def optional_text(max_length: int = LONG_TEXT) -> fields.String:
     return text(max_length, load_default=None, allow_none=True)
 
 
-def text_list(min_items: int = 0, max_items: int = 50, **kwargs: Any) -> fields.List:
+def text_list(min_items: int = 0, max_items: int = 50, **kwargs: Any) -> fields.List[str]:
     """Return a list of short strings with a bounded number of items."""
     return fields.List(text(), validate=validate.Length(min=min_items, max=max_items), **kwargs)
 

@@ -13,7 +13,7 @@ from casework.journey.values import FollowUpStatus, Phase, Status
 DECISION_KINDS = ("screening", "pause", "resumption", "stop", "withdrawal", "closure")
 
 
-class PractitionerRef(fields.Field):
+class PractitionerRef(fields.Field[UUID | str]):
     """A practitioner id, or `me` for the caller."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> UUID | str:
