@@ -35,10 +35,20 @@ from projections.tables import (
 ELIGIBLE = ("eligible", "eligible_with_conditions")
 
 
+_time_zones: dict[UUID, ZoneInfo] = {}
+"""Clinics' time zones once read: a clinic never changes after it is registered."""
+
+
 def clinic_time_zone(connection: Connection, clinic_id: UUID) -> ZoneInfo:
     """Return the clinic's time zone (UTC until the clinic is projected)."""
-    zone = connection.scalar(select(clinics.c.time_zone).where(clinics.c.clinic_id == clinic_id))
-    return ZoneInfo(zone or "UTC")
+    zone = _time_zones.get(clinic_id)
+    if zone is None:
+        query = select(clinics.c.time_zone).where(clinics.c.clinic_id == clinic_id)
+        name = connection.scalar(query)
+        if name is None:
+            return ZoneInfo("UTC")
+        zone = _time_zones[clinic_id] = ZoneInfo(name)
+    return zone
 
 
 def clinic_today(connection: Connection, clinic_id: UUID, now: datetime) -> date:

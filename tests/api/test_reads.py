@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -128,6 +129,27 @@ def test_a_read_says_when_the_projections_are_behind_a_position(
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "1"
         assert str(written.position) in response.json["message"]
+
+
+def test_a_read_waits_for_a_worker_that_reaches_its_position(
+    client: FlaskClient, flask_app: Flask, casework_app: Casework, api_staff: ApiStaff
+) -> None:
+    written = casework_app.record_intake(
+        api_staff.staff[Role.INTAKE_COORDINATOR], "CW-WAIT", "GP", "x"
+    )
+    engine = flask_app.extensions["read_models"].engine
+    worker = threading.Timer(0.3, project_all, (engine, casework_app))  # mid-wait, as a worker
+    worker.start()
+    try:
+        response = client.get(
+            f"/journeys?min_position={written.position}",
+            headers=api_staff.headers(Role.CLINICAL_LEAD),
+        )
+    finally:
+        worker.join()
+    assert response.status_code == 200, response.json
+    assert int(response.headers["Casework-Projection-Position"]) >= written.position
+    assert [item["client_pseudonym"] for item in response.json["items"]] == ["CW-WAIT"]
 
 
 def test_a_forged_cursor_is_refused(client: FlaskClient, api_staff: ApiStaff) -> None:
