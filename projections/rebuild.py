@@ -14,15 +14,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.application import Application
-from sqlalchemy import Connection, Engine, MetaData, event, text
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.exc import OperationalError
 
-from projections.base import Projection, upsertable_insert
+from projections.base import Projection
 from projections.runner import BATCH_SIZE, project_batch, read_position
 from projections.tables import projection_positions
 
@@ -134,7 +133,6 @@ def _switch(
     for _ in range(SWITCH_ATTEMPTS):
         try:
             with shadow.begin() as connection:
-                _ensure_live_position(connection, projection, live)
                 connection.execute(  # pause the live projection: its next batch waits for this row
                     text(
                         f'UPDATE "{live}"."projection_positions" SET heartbeat_at = heartbeat_at'
@@ -163,16 +161,6 @@ def _switch(
     raise TimeoutError(f"Could not lock the live {projection.name} tables to switch them over.")
 
 
-def _ensure_live_position(connection: Connection, projection: Projection, live: str) -> None:
-    """Give a projection rebuilt before it ever ran a live position row, for the switch to move."""
-    positions = projection_positions.to_metadata(MetaData(), schema=live)
-    connection.execute(
-        upsertable_insert(connection, positions)
-        .values(name=projection.name, position=0, heartbeat_at=datetime.now(UTC))
-        .on_conflict_do_nothing()
-    )
-
-
 def _lock_live_tables(connection: Connection, projection: Projection, live: str) -> bool:
     """Lock the live tables at once without waiting (PostgreSQL); False if a reader holds one."""
     if connection.dialect.name != "postgresql":
@@ -195,6 +183,8 @@ def rebuild(
 ) -> int:
     """Replay the whole log into fresh tables, then switch readers over; return the position."""
     live = _live_schema(engine)
+    with engine.begin() as connection:  # a projection no runner has read yet gets its row now
+        read_position(connection, projection.name)
     with _shadow_engine(engine, projection) as shadow:
         _create_shadow(shadow, projection)
         started, position = time.monotonic(), 0
