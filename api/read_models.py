@@ -71,8 +71,9 @@ def projected(names: tuple[str, ...], min_position: int | None) -> Iterator[Conn
             catch_up(models.engine, casework(), projection_named(name))
     deadline = time.monotonic() + READ_WAIT_SECONDS
     with models.engine.connect() as connection:
-        if not models.embedded:  # at READ COMMITTED each statement has its own snapshot anyway:
-            connection.execution_options(isolation_level="AUTOCOMMIT")  # save BEGIN, ROLLBACK
+        if not models.embedded:
+            # No BEGIN/ROLLBACK round trips: at READ COMMITTED each statement has its own snapshot.
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         reached = lowest_position(connection, names)
         while min_position is not None and reached < min_position:
             if time.monotonic() > deadline:
