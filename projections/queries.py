@@ -25,7 +25,6 @@ from projections.pages import Page, decode_cursor, page_of
 from projections.tables import (
     access_log,
     care_team,
-    clinics,
     decisions,
     follow_ups,
     journeys,
@@ -33,27 +32,6 @@ from projections.tables import (
 )
 
 ELIGIBLE = ("eligible", "eligible_with_conditions")
-
-
-_time_zones: dict[UUID, ZoneInfo] = {}
-"""Clinics' time zones once read: a clinic never changes after it is registered."""
-
-
-def clinic_time_zone(connection: Connection, clinic_id: UUID) -> ZoneInfo:
-    """Return the clinic's time zone (UTC until the clinic is projected)."""
-    zone = _time_zones.get(clinic_id)
-    if zone is None:
-        query = select(clinics.c.time_zone).where(clinics.c.clinic_id == clinic_id)
-        name = connection.scalar(query)
-        if name is None:
-            return ZoneInfo("UTC")
-        zone = _time_zones[clinic_id] = ZoneInfo(name)
-    return zone
-
-
-def clinic_today(connection: Connection, clinic_id: UUID, now: datetime) -> date:
-    """Return today's date in the clinic's time zone."""
-    return now.astimezone(clinic_time_zone(connection, clinic_id)).date()
 
 
 def phase_on(today: date) -> ColumnElement[str]:
@@ -273,13 +251,14 @@ def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> l
 def decision_register(
     connection: Connection,
     clinic_id: UUID,
+    zone: ZoneInfo,
     *,
     after: str | None = None,
     limit: int = 50,
     **filters: Any,
 ) -> Page:
     """Return a page of the clinic's decisions, newest first (`filters`: decisions_matching)."""
-    query = decisions_matching(connection, clinic_id, **filters)
+    query = decisions_matching(clinic_id, zone, **filters)
     if after is not None:
         (position,) = decode_cursor(after, int)
         query = query.where(decisions.c.position < position)
@@ -288,21 +267,26 @@ def decision_register(
 
 
 def decision_register_rows(
-    connection: Connection, clinic_id: UUID, *, up_to: int | None = None, **filters: Any
+    connection: Connection,
+    clinic_id: UUID,
+    zone: ZoneInfo,
+    *,
+    up_to: int | None = None,
+    **filters: Any,
 ) -> list[dict[str, Any]]:
     """Return every decision matching `filters` (decisions_matching), newest first, no pages.
 
     `up_to`: only decisions at or before this log position (what other read models reached).
     """
-    query = decisions_matching(connection, clinic_id, **filters)
+    query = decisions_matching(clinic_id, zone, **filters)
     if up_to is not None:
         query = query.where(decisions.c.position <= up_to)
     return [dict(row) for row in connection.execute(query).mappings()]
 
 
 def decisions_matching(
-    connection: Connection,
     clinic_id: UUID,
+    zone: ZoneInfo,
     *,
     kind: str | None = None,
     decided_from: date | None = None,
@@ -311,7 +295,6 @@ def decisions_matching(
     journey: UUID | None = None,
 ) -> Select[Any]:
     """Return the query for the clinic's decisions, newest first; dates are local, inclusive."""
-    zone = clinic_time_zone(connection, clinic_id)
     query = select(decisions).where(
         decisions.c.clinic_id == clinic_id,
         *on_local_days(decisions.c.decided_at, zone, decided_from, decided_to),
@@ -329,6 +312,7 @@ def decisions_matching(
 def access_log_entries(
     connection: Connection,
     clinic_id: UUID,
+    zone: ZoneInfo,
     *,
     client: UUID | None = None,
     practitioner: UUID | None = None,
@@ -338,7 +322,6 @@ def access_log_entries(
     limit: int = 50,
 ) -> Page:
     """Return who read which client's record, newest first; dates are the clinic's, inclusive."""
-    zone = clinic_time_zone(connection, clinic_id)
     query = select(access_log).where(
         access_log.c.clinic_id == clinic_id,
         *on_local_days(access_log.c.accessed_at, zone, accessed_from, accessed_to),
@@ -358,6 +341,7 @@ def access_log_entries(
 def corrections(
     connection: Connection,
     clinic_id: UUID,
+    zone: ZoneInfo,
     *,
     journey: UUID | None = None,
     corrector: UUID | None = None,
@@ -367,7 +351,6 @@ def corrections(
     limit: int = 50,
 ) -> Page:
     """Return every correction in the clinic, newest first: the timeline's correction entries."""
-    zone = clinic_time_zone(connection, clinic_id)
     query = select(timeline).where(
         timeline.c.clinic_id == clinic_id,
         timeline.c.event_type == "CorrectionRecorded",

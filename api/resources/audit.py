@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.read_models import projected
-from api.resources.reads import clients_of, purpose_of_use
+from api.resources.reads import clients_of, clinic_zone, purpose_of_use
 from api.schemas.audit import (
     CorrectionPageSchema,
     CorrectionQuerySchema,
@@ -35,7 +35,9 @@ class AccessLog(MethodView):
         actor = current_actor()
         acting_role(actor, "read_access_log")
         with projected(("access_log",), query.pop("min_position")) as connection:
-            return queries.access_log_entries(connection, actor.clinic_id, **query)
+            return queries.access_log_entries(
+                connection, actor.clinic_id, clinic_zone(actor), **query
+            )
 
 
 @blp.route("/integrity")
@@ -59,7 +61,7 @@ class Corrections(MethodView):
         actor = current_actor()
         acting_role(actor, "read_access_log")
         with projected(("timeline", "caseload"), query.pop("min_position")) as connection:
-            page = queries.corrections(connection, actor.clinic_id, **query)
+            page = queries.corrections(connection, actor.clinic_id, clinic_zone(actor), **query)
             clients = clients_of(connection, {row["journey_id"] for row in page.items})
         casework().record_accesses(actor, clients, "corrections", purpose_of_use())
         return Page(casework().vault.reveal_all(page.items), page.next)

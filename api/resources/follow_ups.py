@@ -32,7 +32,7 @@ class FollowUps(MethodView):
             return queries.follow_up_worklist(
                 connection,
                 actor.clinic_id,
-                today(connection, actor),
+                today(actor),
                 owner=resolve_me(query.pop("owner"), actor),
                 **query,
             )
@@ -46,4 +46,4 @@ class FollowUpSummary(MethodView):
         """Count, per therapist, the follow-ups due now, overdue, and opening within 7 days."""
         actor = reader()
         with projected(("follow_ups",), query["min_position"]) as connection:
-            return queries.follow_up_summary(connection, actor.clinic_id, today(connection, actor))
+            return queries.follow_up_summary(connection, actor.clinic_id, today(actor))

@@ -42,7 +42,7 @@ class Journeys(MethodView):
             return queries.caseload(
                 connection,
                 actor.clinic_id,
-                today(connection, actor),
+                today(actor),
                 member=resolve_me(query.pop("member"), actor),
                 **query,
             )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from http import HTTPStatus
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from flask import request
 from sqlalchemy import Connection
 
 from api.auth import current_actor
 from api.errors import abort, refuse_parameter
+from api.services import casework
 from casework.access_log import Purpose
 from casework.permissions import acting_role
 from casework.roles import Actor
@@ -45,9 +47,14 @@ def purpose_of_use() -> Purpose | None:
     return Purpose(value)
 
 
-def today(connection: Connection, actor: Actor) -> date:
+def clinic_zone(actor: Actor) -> ZoneInfo:
+    """Return the time zone of the caller's clinic (clinics are kept in memory once read)."""
+    return ZoneInfo(casework().get_clinic(actor.clinic_id).time_zone)
+
+
+def today(actor: Actor) -> date:
     """Return today's date in the caller's clinic."""
-    return queries.clinic_today(connection, actor.clinic_id, datetime.now(UTC))
+    return datetime.now(clinic_zone(actor)).date()
 
 
 def clients_of(connection: Connection, journey_ids: set[UUID]) -> dict[UUID, UUID]:

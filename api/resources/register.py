@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from api.csv_export import csv_response, wants_csv
 from api.errors import refuse_parameter
 from api.read_models import projected
-from api.resources.reads import clients_of, purpose_of_use, reader
+from api.resources.reads import clients_of, clinic_zone, purpose_of_use, reader
 from api.schemas.reads import DecisionPageSchema, DecisionQuerySchema
 from api.services import casework
 from projections import queries
@@ -61,7 +61,9 @@ class Decisions(MethodView):
         min_position = query.pop("min_position")
         if query.pop("format") != "csv" and not wants_csv():
             with projected(("decisions",), min_position) as connection:
-                return queries.decision_register(connection, actor.clinic_id, **query)
+                return queries.decision_register(
+                    connection, actor.clinic_id, clinic_zone(actor), **query
+                )
         for page_parameter in ("after", "limit"):
             if page_parameter in request.args:
                 refuse_parameter("query", page_parameter, "A CSV export has no pages.")
@@ -71,7 +73,7 @@ class Decisions(MethodView):
             # Only as far as both projections got: every journey exported has its client id.
             reached = g.projection_position
             rows = queries.decision_register_rows(
-                connection, actor.clinic_id, up_to=reached, **query
+                connection, actor.clinic_id, clinic_zone(actor), up_to=reached, **query
             )
             clients = clients_of(connection, {row["journey_id"] for row in rows})
         casework().record_accesses(actor, clients, "decisions_export", purpose)

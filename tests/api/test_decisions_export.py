@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -205,12 +206,12 @@ def test_an_unknown_purpose_is_refused_before_anything_is_exported_or_logged(
 def test_the_export_query_shares_the_filters_and_stops_at_a_log_position(
     flask_app: Flask, api_staff: ApiStaff, paused: list[UUID]
 ) -> None:
-    clinic_id = api_staff.staff.clinic_id
+    clinic_id, zone = api_staff.staff.clinic_id, ZoneInfo(api_staff.staff.time_zone)
     with flask_app.extensions["read_models"].engine.connect() as connection:
-        every = queries.decision_register_rows(connection, clinic_id)
+        every = queries.decision_register_rows(connection, clinic_id, zone)
         newest = every[0]["position"]
-        bounded = queries.decision_register_rows(connection, clinic_id, up_to=newest - 1)
-        paused_only = queries.decision_register_rows(connection, clinic_id, kind="pause")
+        bounded = queries.decision_register_rows(connection, clinic_id, zone, up_to=newest - 1)
+        paused_only = queries.decision_register_rows(connection, clinic_id, zone, kind="pause")
     assert [row["position"] for row in every] == sorted(
         (r["position"] for r in every), reverse=True
     )

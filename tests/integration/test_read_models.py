@@ -198,7 +198,7 @@ def test_read_models_equal_a_fold_over_the_events(
                 STEPS[step](app, staff, journey_id)
     project_all(engine, app)
     today = datetime.now(ZoneInfo(time_zone)).date()
-    assert read_model_view(engine, staff.clinic_id) == folded_view(app, journey_ids, today)
+    assert read_model_view(engine, staff.clinic_id, today) == folded_view(app, journey_ids, today)
 
 
 def test_each_event_is_projected_exactly_once_by_racing_runners(
@@ -221,7 +221,7 @@ def test_each_event_is_projected_exactly_once_by_racing_runners(
         runner.join(timeout=60)
     project_all(engine, app)
     today = datetime.now(ZoneInfo(staff.time_zone)).date()
-    assert read_model_view(engine, staff.clinic_id) == folded_view(app, journey_ids, today)
+    assert read_model_view(engine, staff.clinic_id, today) == folded_view(app, journey_ids, today)
 
 
 @pytest.mark.parametrize(
@@ -266,7 +266,7 @@ def test_a_follow_up_turns_overdue_at_the_clinic_local_midnight(
     midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
     with engine.connect() as connection:
         for moment, expected in ((midnight - timedelta(seconds=1), "due"), (midnight, "overdue")):
-            today = queries.clinic_today(connection, staff.clinic_id, moment.astimezone(UTC))
+            today = moment.astimezone(ZoneInfo(app.get_clinic(staff.clinic_id).time_zone)).date()
             first = queries.follow_up_worklist(connection, staff.clinic_id, today, limit=5).items
             by_label = {row["label"]: row["status"] for row in first}
             assert by_label["Integration session 1"] == expected, moment.isoformat()

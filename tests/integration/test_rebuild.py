@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -33,12 +34,13 @@ def stores(own_database_url: str) -> Iterator[tuple[Casework, Engine, Engine]]:
 
 def read_everything(engine: Engine, staff: Staff) -> int:
     """Ask every list question once; return how many rows came back."""
+    zone = ZoneInfo(staff.time_zone)
+    today = datetime.now(zone).date()
     with engine.connect() as connection:
-        today = queries.clinic_today(connection, staff.clinic_id, datetime.now(UTC))
         pages = [
             queries.caseload(connection, staff.clinic_id, today),
             queries.follow_up_worklist(connection, staff.clinic_id, today),
-            queries.decision_register(connection, staff.clinic_id),
+            queries.decision_register(connection, staff.clinic_id, zone),
         ]
     return sum(len(page.items) for page in pages)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -30,11 +30,10 @@ def project_all(engine: Engine, app: Casework) -> None:
         catch_up(engine, app, projection)
 
 
-def read_model_view(engine: Engine, clinic_id: UUID) -> dict[UUID, dict[str, Any]]:
-    """Return, per journey of the clinic, what the read models say about it."""
+def read_model_view(engine: Engine, clinic_id: UUID, today: date) -> dict[UUID, dict[str, Any]]:
+    """Return, per journey of the clinic, what the read models say about it on `today`."""
     view: dict[UUID, dict[str, Any]] = {}
     with engine.connect() as connection:
-        today = queries.clinic_today(connection, clinic_id, datetime.now(UTC))
         rows = connection.execute(
             select(journeys, queries.phase_on(today).label("phase")).where(
                 journeys.c.clinic_id == clinic_id

@@ -107,8 +107,7 @@ def test_the_domain_imports_neither_flask_nor_sqlalchemy() -> None:
 
 
 def test_a_clinic_has_no_event_after_its_registration():
-    """Clinics are kept in memory once read (`_clinic`, and their time zones by
-    `projections.queries.clinic_time_zone`): safe only while none changes."""
+    """Casework keeps each clinic in memory once read (`_clinic`): safe only while none changes."""
     events_after_creation = [
         kind
         for kind in vars(Clinic).values()
