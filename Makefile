@@ -18,13 +18,15 @@ var/secrets.env: | venv
 	mkdir -p var
 	umask 077 && $(BIN)/casework keys generate > $@
 
+# The sealer signs checkpoints every 5 s beside the API; only it is given the signing key.
 run: venv var/secrets.env
 	. ./var/secrets.env && $(BIN)/casework db upgrade
 	. ./var/secrets.env && $(BIN)/casework demo
-	. ./var/secrets.env && $(BIN)/casework integrity seal
-	rm -rf var/metrics && mkdir -p var/metrics
-	. ./var/secrets.env && PROMETHEUS_MULTIPROC_DIR=var/metrics \
-		exec $(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 'api:create_app()'
+	rm -rf var/metrics && mkdir -p var/metrics var/checkpoints
+	. ./var/secrets.env && export CASEWORK_CHECKPOINT_DIR=var/checkpoints && \
+		{ $(BIN)/casework integrity seal --every 5 > /dev/null & } && \
+		PROMETHEUS_MULTIPROC_DIR=var/metrics exec env -u CASEWORK_SIGNING_KEY \
+		$(BIN)/gunicorn -c gunicorn.conf.py 'api:create_app()'
 
 lint: venv
 	$(BIN)/ruff check .

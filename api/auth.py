@@ -7,17 +7,21 @@ from http import HTTPStatus
 
 from flask import Flask, Response, current_app, g, request
 
-from api.errors import error_response
+from api.problems import problem
 from api.services import casework
 from casework.errors import Forbidden
 from casework.roles import Actor
 
 PUBLIC_ENDPOINTS = {
     "health.Health",
+    "health.Liveness",
+    "health.Readiness",
     "health.ProjectionHealth",
+    "health.CheckpointHealth",
     "metrics",
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",
+    "swagger_ui.static",
     "static",
 }
 
@@ -30,7 +34,7 @@ def bearer_token() -> str | None:
 
 def unauthorised(message: str) -> Response:
     """Return a 401 that tells the client how to authenticate."""
-    response = error_response(HTTPStatus.UNAUTHORIZED, message)
+    response = problem(HTTPStatus.UNAUTHORIZED, message)
     response.headers["WWW-Authenticate"] = 'Bearer realm="casework"'
     return response
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid5
 
 import click
+from eventsourcing.persistence import PersistenceError
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 
+from api.backup_commands import backup_command
 from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
 from api.services import casework
+from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
 from casework.roles import Actor, Role
 
 DEMO_NAMESPACE = UUID("0b8a5a4e-9f1d-4a53-8e7a-0c6d1f2b3a41")
@@ -119,18 +123,47 @@ def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
     )
 
 
+COMMANDS = (
+    demo_command,
+    tokens_group,
+    clinics_group,
+    db_group,
+    projections_group,
+    integrity_group,
+    keys_group,
+    backup_command,
+)
+
+
 def init_app(app: Flask) -> None:
-    """Add the commands to `flask --app api` (and so to `casework`)."""
-    commands = (
-        demo_command,
-        tokens_group,
-        clinics_group,
-        db_group,
-        projections_group,
-        integrity_group,
-    )
-    for command in commands:
+    """Add the commands to `flask --app api` as well."""
+    for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def one_line(error: CaseworkError) -> str:
+    """Return a refusal as one line: each field and its reasons, or the reason code."""
+    if isinstance(error, InvalidInput):
+        return "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in error.errors.items())
+    if isinstance(error, RuleViolation | Conflict):
+        return f"{error.reason}: {error.message}"
+    return error.message
+
+
+class CaseworkGroup(FlaskGroup):
+    """`casework`: every command is listed without keys (the app is made only to run one), and
+    a refusal or an unreachable store is one line on standard error, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CaseworkError as refused:
+            raise click.ClickException(one_line(refused)) from None
+        except PersistenceError as failed:
+            raise click.ClickException(
+                f"The store refused ({type(failed).__name__}): is CASEWORK_DATABASE_URL right,"
+                " the server up, and has `casework db upgrade` been run?"
+            ) from None
 
 
 def _create_app() -> Flask:
@@ -142,5 +175,6 @@ def _create_app() -> Flask:
         raise click.ClickException(str(misconfigured)) from None
 
 
-main = FlaskGroup(create_app=_create_app, help="Casework administration commands.")
-main.add_command(keys_group)  # on the group itself: it must work before any key exists
+main = CaseworkGroup(create_app=_create_app, help="Casework administration commands.")
+for _command in COMMANDS:  # on the group itself: listed, and `keys`, `verify-export` run, keyless
+    main.add_command(_command)

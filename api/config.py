@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from api.openapi import SPEC_OPTIONS
+from api.swagger_ui import ASSETS_URL
 from casework.persistence import DEFAULT_DATABASE_URL
 
 PREFIX = "CASEWORK_"
@@ -14,23 +16,28 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": DEFAULT_DATABASE_URL,
     "OPERATOR_TOKEN": None,
     "MASTER_KEY": None,
-    "SEAL_KEY": None,
+    "SIGNING_KEY": None,
+    "PUBLIC_KEYS": None,
+    "CHECKPOINT_DIR": None,
     "PROJECTION_BATCH_SIZE": 500,
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "API_TITLE": "Casework",
     "API_VERSION": "1",
-    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_VERSION": "3.1.0",  # a nullable object is `anyOf: [$ref, null]`, typed for generators
+    "API_SPEC_OPTIONS": SPEC_OPTIONS,
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "OPENAPI_SWAGGER_UI_URL": ASSETS_URL,  # served by Casework: /docs works offline
 }
 
 FROM_ENVIRONMENT = (
     "DATABASE_URL",
     "OPERATOR_TOKEN",
     "MASTER_KEY",
-    "SEAL_KEY",
+    "SIGNING_KEY",
+    "PUBLIC_KEYS",
+    "CHECKPOINT_DIR",
     "PROJECTION_BATCH_SIZE",
 )
 """The settings an operator may set as `CASEWORK_<NAME>`."""

@@ -1,122 +1,131 @@
 """`Idempotency-Key` on every POST: a retry gets the first answer and writes nothing again.
 
-The first request with a key reserves it (a row with no answer yet); a 2xx answer is kept
-with it. Any other answer frees the key, since a refused request wrote nothing: the client
-may correct the request and send it again under the same key. Keys are scoped to the caller
-(a SHA-256 of the bearer token), so two callers never see each other's answers.
+The key travels with the command: the request is saved as an `IdempotentRequest`, under an id
+derived from the caller and the key, in the same transaction as the command's events
+(`casework.idempotent_request`). So the log alone says whether a keyed request was done, and
+what it answered; whatever fails in between (the store, the process, the network), there is
+never a key reserved without its command, nor a command stored without its key. A refused
+request saves nothing, so its key stays free for the corrected request. Two requests racing
+with one key both run; the store lets one of them commit, and the other is answered from it.
+Keys are scoped to the caller (a SHA-256 of the bearer token), so two callers never see each
+other's answers.
+
+The request is kept as an HMAC-SHA256 of its path, query and body, under a key derived from
+CASEWORK_MASTER_KEY (HKDF, context `REQUEST_HASH_CONTEXT`): whoever holds a copy of the log
+cannot confirm a guessed body (a client's text, after its erasure) without the master key.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
-from http import HTTPStatus
+import hmac
+from contextlib import suppress
+from contextvars import Token
+from dataclasses import asdict
+from typing import Any
 
-from flask import Flask, Response, g, request
-from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from eventsourcing.persistence import PersistenceError
+from flask import Flask, Response, current_app, g, jsonify, request
 
-from api.errors import error_response, refuse_parameter
-from api.read_models import read_models
-from projections.tables import idempotency_keys
+from api.auth import bearer_token
+from api.config import PREFIX
+from api.errors import refuse_parameter
+from api.resources.writes import location_of
+from api.services import casework
+from casework.application import Written
+from casework.idempotent_request import (
+    PENDING,
+    IdempotentRequest,
+    PendingRequest,
+    request_id_for,
+)
+from casework.vault import derived_key, key_from_text
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+REQUEST_HASH_CONTEXT = "casework/idempotency/request-hash/v1"
+"""The HKDF context that derives the request-hash key from the master key: for this use only."""
 
 
 def init_app(app: Flask) -> None:
-    """Answer repeated POSTs from the first answer, and keep each first 2xx answer."""
-    app.before_request(replay_or_reserve)
-    app.after_request(keep_or_free)
-    app.teardown_request(free_if_unanswered)
+    """Answer repeated POSTs from the log, and send each keyed command with its key."""
+    master = key_from_text(app.config["MASTER_KEY"] or "", PREFIX + "MASTER_KEY")
+    app.extensions["idempotency_hash_key"] = derived_key(master, REQUEST_HASH_CONTEXT)
+    app.before_request(replay_or_expect)
+    app.after_request(answer_a_lost_race)
+    app.teardown_request(forget_pending)
 
 
-def replay_or_reserve() -> Response | None:
-    """Replay the answer a key already has, or reserve the key for this request."""
+def replay_or_expect() -> Response | None:
+    """Replay the answer a keyed request already has, or let the command save its key."""
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         return None
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
         refuse_parameter("headers", HEADER, f"Must be 1 to {MAX_KEY_LENGTH} printable characters.")
-    caller = hashlib.sha256(request.headers.get("Authorization", "").encode()).hexdigest()
-    fingerprint = hashlib.sha256(
-        b"\n".join([request.path.encode(), request.query_string, request.get_data()])
+    # The token, not how the header spells it: `bearer X` and `Bearer  X` are one caller.
+    caller = hashlib.sha256((bearer_token() or "").encode()).hexdigest()
+    fingerprint = hmac.new(
+        current_app.extensions["idempotency_hash_key"],
+        b"\n".join([request.path.encode(), request.query_string, request.get_data()]),
+        hashlib.sha256,
     ).hexdigest()
-    engine = read_models().engine
-    if _reserve(engine, caller, key, fingerprint):
-        g.idempotency = (caller, key)
-        return None
-    with engine.connect() as connection:
-        first = connection.execute(select(idempotency_keys).where(_row(caller, key))).one_or_none()
-    if first is None:  # freed between our insert and this read: the client may simply retry
-        return _in_progress()
-    if first.request_hash != fingerprint:
-        refuse_parameter("headers", HEADER, "This key was used for a different request.")
-    if first.status_code is None:
-        return _in_progress()
-    replay = Response(first.response, status=first.status_code, content_type=first.content_type)
-    if first.location:
-        replay.headers["Location"] = first.location
-    replay.headers["Idempotent-Replayed"] = "true"
-    return replay
+    request_id = request_id_for(caller, key)
+    done = casework().answered_request(request_id)
+    if done is not None:
+        if not hmac.compare_digest(done[0].request_hash, fingerprint):
+            refuse_parameter("headers", HEADER, "This key was used for a different request.")
+        return replay(*done)
+    pending = PendingRequest(request_id, fingerprint)
+    g.idempotency = (pending, PENDING.set(pending))
+    return None
 
 
-def keep_or_free(response: Response) -> Response:
-    """Keep a 2xx answer with its key; free the key after any other answer."""
-    reserved = g.pop("idempotency", None)
-    if reserved is None:
+def answer_a_lost_race(response: Response) -> Response:
+    """Answer a refused keyed request from the log when a request with its key was stored.
+
+    Two requests with one key can both start before either is stored; the store takes one
+    (the other's save conflicts, or its command finds the first one's work done).
+    """
+    pending = _forget()
+    if pending is None or 200 <= response.status_code < 300:
         return response
-    with read_models().engine.begin() as connection:
-        if 200 <= response.status_code < 300:
-            connection.execute(
-                update(idempotency_keys)
-                .where(_row(*reserved))
-                .values(
-                    status_code=response.status_code,
-                    response=response.get_data(),
-                    content_type=response.content_type,
-                    location=response.headers.get("Location"),
-                )
-            )
-        else:
-            connection.execute(delete(idempotency_keys).where(_row(*reserved)))
+    with suppress(PersistenceError):  # the store is gone: the refusal stands
+        done = casework().answered_request(pending.id)
+        if done is not None and hmac.compare_digest(done[0].request_hash, pending.request_hash):
+            return replay(*done)
     return response
 
 
-def free_if_unanswered(error: BaseException | None) -> None:
-    """Free a key whose request ended without an answer (an exception no handler took)."""
-    reserved = g.pop("idempotency", None)
-    if reserved is not None:
-        with read_models().engine.begin() as connection:
-            connection.execute(delete(idempotency_keys).where(_row(*reserved)))
+def forget_pending(_: BaseException | None) -> None:
+    """Forget the keyed request when its request ended without an answer."""
+    _forget()
 
 
-def _row(caller: str, key: str) -> ColumnElement[bool]:
-    return (idempotency_keys.c.caller == caller) & (idempotency_keys.c.key == key)
-
-
-def _reserve(engine: Engine, caller: str, key: str, fingerprint: str) -> bool:
-    """Insert the key with no answer yet; return False if it was there already."""
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                insert(idempotency_keys).values(
-                    caller=caller,
-                    key=key,
-                    request_hash=fingerprint,
-                    created_at=datetime.now(UTC),
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
-
-
-def _in_progress() -> Response:
-    response = error_response(
-        HTTPStatus.CONFLICT,
-        "A request with this Idempotency-Key is still being answered; retry shortly.",
-        reason="idempotency_key_in_progress",
-    )
-    response.headers["Retry-After"] = "1"
+def replay(done: IdempotentRequest, written: Written) -> Response:
+    """Return the answer a stored keyed request gave (or would have given, had it answered)."""
+    view = current_app.view_functions[request.endpoint or ""]
+    method = getattr(getattr(view, "view_class", None), request.method.lower(), view)
+    status = getattr(method, "_apidoc", {}).get("success_status_codes", [200])[0]
+    body: dict[str, Any] = asdict(written)
+    if request.endpoint == "clinics.Clinics":  # the clinic and its first admin, saved together
+        body = {"id": written.id, "version": written.version, "position": written.position}
+        body["admin_id"] = done.written[0]
+    response = jsonify(body)
+    response.status_code = int(status)
+    location = location_of(written)
+    if response.status_code == 201 and location is not None:
+        response.headers["Location"] = location
+    response.headers["Idempotent-Replayed"] = "true"
     return response
+
+
+def _forget() -> PendingRequest | None:
+    expected: tuple[PendingRequest, Token[PendingRequest | None]] | None
+    expected = g.pop("idempotency", None)
+    if expected is None:
+        return None
+    pending, token = expected
+    with suppress(ValueError):  # already reset in this context
+        PENDING.reset(token)
+    return pending

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
@@ -12,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from api.observability import JsonFormatter
 from api.read_models import read_models
 from api.services import casework
 from projections import PROJECTIONS, projection_named
@@ -19,7 +21,7 @@ from projections.rebuild import Progress, rebuild
 from projections.runner import catch_up
 from projections.status import projection_status
 from projections.store import upgrade
-from projections.worker import run_worker
+from projections.worker import run_worker, worker_log
 
 
 @click.group("db")
@@ -43,7 +45,11 @@ def projections_group() -> None:
 @projections_group.command("run")
 @with_appcontext
 def run_command() -> None:
-    """Follow the event log until stopped (SIGTERM or Ctrl-C); one active worker per projection."""
+    """Follow the event log until stopped (SIGTERM or Ctrl-C); one active worker per projection.
+
+    A lost store is waited out and the worker goes on; any other error exits 1, for the
+    supervisor (systemd `Restart=always`, a container restart policy) to start it again.
+    """
     stop = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -51,9 +57,14 @@ def run_command() -> None:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    if not worker_log.handlers:  # one JSON line per lost store, reconnection or failure
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        worker_log.addHandler(handler)
     click.echo("projection worker started", err=True)
     batch_size = current_app.config["PROJECTION_BATCH_SIZE"]
     run_worker(read_models().engine, casework(), PROJECTIONS, stop, batch_size)
+    click.echo("projection worker stopped", err=True)
 
 
 @projections_group.command("catch-up")
@@ -108,7 +119,15 @@ def status_command() -> None:
     """Show each projection's position and how far behind the log it is."""
     for status in projection_status(read_models().engine, casework()):
         beat = status["heartbeat_at"].isoformat() if status["heartbeat_at"] else "never"
+        age = "?" if status["lag_seconds"] is None else f"{status['lag_seconds']:.1f}"
+        failure = status["failure"]
+        failed = (
+            f", FAILED at position {failure['position']} with {failure['error']}"
+            f" ({failure['failures']}x, next try {failure['retry_at'].isoformat()})"
+            if failure
+            else ""
+        )
         click.echo(
             f"{status['name']}: position {status['position']}, {status['lag_events']} behind"
-            f" ({status['lag_seconds']:.1f}s), heartbeat {beat}"
+            f" ({age}s), heartbeat {beat}{failed}"
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, select
 from api.errors import abort
 from api.services import casework
 from projections import projection_named
-from projections.runner import catch_up
+from projections.runner import ProjectionFailed, catch_up
 from projections.store import create_read_engine
 from projections.tables import projection_positions
 
@@ -68,7 +68,10 @@ def projected(names: tuple[str, ...], min_position: int | None) -> Iterator[Conn
     models = read_models()
     if models.embedded:
         for name in names:
-            catch_up(models.engine, casework(), projection_named(name))
+            # A failure is recorded and shown on /health/projections: the read answers from
+            # where the projection stopped (and a `min_position` beyond it with 503).
+            with suppress(ProjectionFailed):
+                catch_up(models.engine, casework(), projection_named(name))
     deadline = time.monotonic() + READ_WAIT_SECONDS
     with models.engine.connect() as connection:
         if not models.embedded:
@@ -81,6 +84,7 @@ def projected(names: tuple[str, ...], min_position: int | None) -> Iterator[Conn
                     HTTPStatus.SERVICE_UNAVAILABLE,
                     message=f"The read models have reached log position {reached}, not yet"
                     f" {min_position}; retry shortly.",
+                    reason="read_models_behind",
                     headers={"Retry-After": "1"},
                 )
             time.sleep(0.05)

@@ -103,21 +103,33 @@ def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random)
         (therapist, CareRole.INTEGRATION_THERAPIST),
     ):
         app.assign_care_team_member(lead, journey_id, actor.practitioner_id, role)
+    # Clinical times cannot contradict the record: what a session relies on is dated before it,
+    # and a screening holds at most a year (a journey left ready is screened within that year).
+    screened = started + timedelta(days=2)
+    if stage == "ready":
+        screened = max(screened, now - timedelta(days=300))
     app.record_screening_decision(
         lead,
         journey_id,
         ScreeningOutcome.ELIGIBLE,
         ELIGIBLE,
-        valid_until=date.today() + timedelta(days=365),
-        occurred_at=started + timedelta(days=2),
+        valid_until=screened.date() + timedelta(days=364),
+        occurred_at=screened,
     )
-    app.give_consent(intake, journey_id, ConsentKind.TREATMENT)
-    app.record_preparation_session(facilitator, journey_id, 90, ["intentions"], "Went well")
-    app.record_safety_plan(facilitator, journey_id, "Partner", transport_plan="Partner drives")
+    prepared = screened + timedelta(hours=1)
+    app.give_consent(intake, journey_id, ConsentKind.TREATMENT, occurred_at=prepared)
+    app.record_preparation_session(
+        facilitator, journey_id, 90, ["intentions"], "Went well", occurred_at=prepared
+    )
+    app.record_safety_plan(
+        facilitator, journey_id, "Partner", transport_plan="Partner drives", occurred_at=prepared
+    )
     if stage == "ready":
         return journey_id
     held = started + timedelta(days=20)
-    session = app.schedule_session(facilitator, journey_id, held, held + timedelta(hours=8))
+    session = app.schedule_session(
+        facilitator, journey_id, held, held + timedelta(hours=8), occurred_at=prepared
+    )
     assert session.created_id is not None
     app.record_session_outcome(
         facilitator,

@@ -35,6 +35,7 @@ from bench.library_rate import load_and_save_rate
 from bench.load import Measured, Request, percentiles_ms, run_clients
 from casework.application import Casework
 from casework.roles import Role
+from casework.signing import new_signing_key
 from casework.vault import new_key_text
 from projections import PROJECTIONS
 from projections.runner import catch_up
@@ -47,7 +48,12 @@ CONCURRENCY = [8, 32]
 LOAD_SECONDS = 10.0
 READ_SAMPLES = 200
 WORKERS = 2  # gunicorn workers, as `make run` serves Casework
-KEYS = {"CASEWORK_MASTER_KEY": new_key_text(), "CASEWORK_SEAL_KEY": new_key_text()}
+_SIGNING, _PUBLIC = new_signing_key()
+KEYS = {
+    "CASEWORK_MASTER_KEY": new_key_text(),
+    "CASEWORK_SIGNING_KEY": _SIGNING,
+    "CASEWORK_PUBLIC_KEYS": _PUBLIC,
+}
 REPORT = Path("var/bench.json")
 REBUILD_REPORTING_PEAK_RSS = (
     "import atexit, resource, sys\n"
@@ -318,6 +324,7 @@ def served(target: str, env: dict[str, str]) -> Iterator[Served]:
             sys.executable,
             "-m",
             "gunicorn",
+            "--config=gunicorn.conf.py",
             f"--bind=127.0.0.1:{port}",
             f"--workers={WORKERS}",
             target,

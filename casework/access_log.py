@@ -56,3 +56,32 @@ class AccessRecord(ChainedAggregate):
         self.clinic_id = clinic_id
         self.practitioner_id = practitioner_id
         self.journey_id = journey_id
+
+
+class AccessQuery(ChainedAggregate):
+    """One list or search that showed clients: who asked, which list, how filtered, and whom
+    it returned (IHE BALP's query audit). The filters hold coded values and ids only."""
+
+    class Recorded(ChainedAggregate.Created):
+        clinic_id: UUID
+        practitioner_id: UUID
+        role: str
+        endpoint: str
+        filters: list[str]
+        purpose: str
+        journey_ids: list[UUID]
+
+    @event(Recorded)
+    def __init__(
+        self,
+        clinic_id: UUID,
+        practitioner_id: UUID,
+        role: str,
+        endpoint: str,
+        filters: list[str],
+        purpose: str,
+        journey_ids: list[UUID],
+    ) -> None:
+        self.clinic_id = clinic_id
+        self.practitioner_id = practitioner_id
+        self.journey_ids = list(journey_ids)

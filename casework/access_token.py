@@ -10,6 +10,9 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from casework.chain import ChainedAggregate
+from casework.clinic_owned import ClinicOwned
+from casework.errors import RuleViolation
+from casework.refusals import Refusal
 
 TOKEN_PREFIX = "cw_"
 _TOKEN_NAMESPACE = UUID("5b0f0a3e-4d1c-4f51-9a77-2f6f8f3d9c10")
@@ -26,7 +29,7 @@ def token_id_for(secret: str) -> UUID:
     return uuid5(_TOKEN_NAMESPACE, digest)
 
 
-class AccessToken(ChainedAggregate):
+class AccessToken(ClinicOwned):
     """A bearer token; the token itself is never stored, only its hash-derived id."""
 
     class Issued(ChainedAggregate.Created):
@@ -41,13 +44,18 @@ class AccessToken(ChainedAggregate):
         self.label = label
         self.revoked_at: datetime | None = None
 
-    class Revoked(ChainedAggregate.Event):
+    class Revoked(ClinicOwned.Event):
         reason: str
 
     def revoke(self, reason: str) -> None:
-        """Make the token unusable from now on (revoking twice changes nothing)."""
-        if self.revoked_at is None:
-            self._revoke(reason)
+        """Make the token unusable from now on.
+
+        Raises RuleViolation (`token_already_revoked`) if it was revoked before: never a silent
+        no-op.
+        """
+        if self.revoked_at is not None:
+            raise RuleViolation(Refusal.TOKEN_ALREADY_REVOKED, "The token was revoked already.")
+        self._revoke(reason)
 
     @event(Revoked)
     def _revoke(self, reason: str) -> None:

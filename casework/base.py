@@ -3,26 +3,45 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    PersistenceError,
+    RecordConflictError,
+    Transcoding,
+)
 from eventsourcing.utils import EnvType
 
-from casework.access_log import AccessRecord, Purpose, default_purpose
+from casework.access_log import AccessQuery, AccessRecord, Purpose, default_purpose
+from casework.chain import form_of_stored, link_over
+from casework.checkpoint_sink import CheckpointSink
 from casework.clinic import Clinic
 from casework.clock import aware, clinical_time, local_date
-from casework.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from casework.errors import (
+    AccessLogUnavailable,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StaleVersion,
+)
+from casework.idempotent_request import PENDING, IdempotentRequest, recorded_with
 from casework.journey import Journey
 from casework.permissions import acting_role
+from casework.persistence import position_of
+from casework.personal import reveal_payload, revealed_event, seal_payload
 from casework.practitioner import Practitioner
+from casework.refusals import Refusal
 from casework.roles import Acting, Actor
+from casework.signing import Signer, Verifier, new_signing_key
 from casework.vault import KEY_BYTES, ClientErased, MemoryKeyStore, Vault
 
 A = TypeVar("A", bound=Aggregate)
@@ -40,11 +59,20 @@ def replay(aggregate: Any, events: Iterable[Any]) -> Any:
 
 
 class ReplayingRepository(Repository[UUID]):
-    """The library's repository, replaying with `replay` unless told otherwise."""
+    """Load aggregates by replaying their stored events with `replay` (no snapshots, no cache).
 
-    def get(self, aggregate_id: UUID, **options: Any) -> Any:
-        options.setdefault("projector_func", replay)
-        return super().get(aggregate_id, **options)
+    A chained aggregate is told the link of its last stored event, taken over the stored form,
+    so that the next event names it even when the stored events were upcast on the way in.
+    """
+
+    def get(self, aggregate_id: UUID, *, version: int | None = None, **_: Any) -> Any:
+        records = self.event_store.recorder.select_events(aggregate_id, lte=version)
+        if not records:
+            raise AggregateNotFoundError(aggregate_id)
+        mapper = self.event_store.mapper
+        aggregate = replay(None, map(mapper.to_domain_event, records))
+        aggregate.stored_head_link = link_over(form_of_stored(mapper, records[-1]))
+        return aggregate
 
 
 class DateAsISO(Transcoding):
@@ -58,6 +86,11 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+def _spoken(kind: type[Any]) -> str:
+    """Return a class's name as words: AccessToken → access token."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind.__name__).lower()
 
 
 @dataclass(frozen=True)
@@ -80,16 +113,24 @@ class CaseworkBase(Application[UUID]):
         self,
         env: EnvType | None = None,
         *,
-        seal_key: bytes | None = None,
+        signer: Signer | None = None,
+        verifier: Verifier | None = None,
+        sink: CheckpointSink | None = None,
         vault: Vault | None = None,
     ) -> None:
-        """Open the store; `seal_key` signs seals, `vault` seals personal data.
+        """Open the store; `vault` seals personal data; checkpoints are signed by `signer`,
+        checked by `verifier`, and also kept in `sink`.
 
-        Without them (tests, in-memory use) both are random and last as long as this object:
-        the API always passes the keys from the environment.
+        Without a signer and verifier (tests, in-memory use) a random key pair serves, for as
+        long as this object lives; the API passes the public keys from the environment and no
+        signer: only the sealer (`casework integrity seal`) holds the signing key.
         """
         super().__init__(env)
-        self.seal_key = seal_key or os.urandom(KEY_BYTES)
+        if signer is None and verifier is None:
+            signer = Signer(new_signing_key()[0])
+        self.signer = signer
+        self.verifier = verifier or cast(Signer, signer).verifier()
+        self.sink = sink
         self.vault = vault or Vault(os.urandom(KEY_BYTES), MemoryKeyStore())
         self._clinics: dict[UUID, Clinic] = {}
 
@@ -136,7 +177,40 @@ class CaseworkBase(Application[UUID]):
             for journey_id, client_id in journeys.items()
         ]
         if records:
+            self._logged(*records)
+
+    def record_query(
+        self,
+        actor: Actor,
+        endpoint: str,
+        filters: dict[str, object],
+        journey_ids: Iterable[UUID],
+        purpose: Purpose | None = None,
+    ) -> None:
+        """Log that the actor listed clients: which list, how filtered, and whom it returned.
+
+        Filters are coded values and ids (statuses, dates, practitioner ids): `name=value` each,
+        those not given left out.
+        """
+        role = acting_role(actor, "read_journey")
+        self._logged(
+            AccessQuery(
+                clinic_id=actor.clinic_id,
+                practitioner_id=actor.practitioner_id,
+                role=role.value,
+                endpoint=endpoint,
+                filters=[f"{name}={value}" for name, value in filters.items() if value is not None],
+                purpose=(purpose or default_purpose(role)).value,
+                journey_ids=list(journey_ids),
+            )
+        )
+
+    def _logged(self, *records: Aggregate) -> None:
+        """Save access records; raise AccessLogUnavailable when the store refuses them."""
+        try:
             self._save(*records)
+        except PersistenceError as error:
+            raise AccessLogUnavailable() from error
 
     # -- plumbing shared by the commands ---------------------------------------------------
 
@@ -158,10 +232,7 @@ class CaseworkBase(Application[UUID]):
         acting = self._acting(actor, command, occurred_at, time_field)
         journey = self._journey(actor, journey_id)
         if expected_version is not None and expected_version != journey.version:
-            raise Conflict(
-                "version_mismatch",
-                f"The journey is at version {journey.version}, not {expected_version}.",
-            )
+            raise StaleVersion(journey.version, expected_version)
         return journey, acting
 
     def _journey(self, actor: Actor, journey_id: UUID) -> Journey:
@@ -187,37 +258,58 @@ class CaseworkBase(Application[UUID]):
         try:
             aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(f"No such {kind.__name__.lower()}.") from None
+            raise NotFound(f"No such {_spoken(kind)}.") from None
         if not isinstance(aggregate, kind):
-            raise NotFound(f"No such {kind.__name__.lower()}.")
+            raise NotFound(f"No such {_spoken(kind)}.")
         return aggregate
 
-    @overload
-    def _private(self, client_id: UUID, text: str) -> str: ...
-    @overload
-    def _private(self, client_id: UUID, text: str | None) -> str | None: ...
-    def _private(self, client_id: UUID, text: str | None) -> str | None:
-        """Seal free text under the client's key; blank text stays as it is, for the rules."""
-        if text is None or not text.strip():
-            return text
+    def _sealed(
+        self, clinic_id: UUID, client_id: UUID, event_class: type[Any], **values: Any
+    ) -> dict[str, Any]:
+        """Return some fields of an event with each declared personal text sealed for the client.
+
+        Raises RuleViolation `client_erased` once the client's key is destroyed.
+        """
+
+        def seal(label: str, text: str) -> str:
+            return self.vault.seal(clinic_id, client_id, label, text)
+
         try:
-            return self.vault.seal(client_id, text)
+            return seal_payload(event_class, values, seal)
         except ClientErased:
             raise RuleViolation(
-                "client_erased", "The client's personal data was erased; nothing new can be added."
+                Refusal.CLIENT_ERASED,
+                "The client's personal data was erased; nothing new can be added.",
             ) from None
 
-    def _private_adverse_event(
-        self, client_id: UUID, adverse_event: dict[str, Any] | None
-    ) -> dict[str, Any] | None:
-        if adverse_event is None:
-            return None
-        private = partial(self._private, client_id)
-        return {
-            **adverse_event,
-            "description": private(adverse_event.get("description")),
-            "action_taken": private(adverse_event.get("action_taken")),
-        }
+    def _sealed_in(self, journey: Journey, event_class: type[Any], **values: Any) -> dict[str, Any]:
+        """Return some fields of a journey event with each declared personal text sealed."""
+        return self._sealed(journey.clinic_id, journey.client_id, event_class, **values)
+
+    def _agreed_scope(self, journey: Journey, scope: list[str]) -> list[str]:
+        """Return a supportive-touch consent's scope in clear, for the rule that compares it."""
+        revealed = reveal_payload(
+            self.vault.reader(),
+            journey.clinic_id,
+            journey.client_id,
+            Journey.ConsentGiven,
+            {"scope": scope},
+        )
+        return [str(area) for area in revealed["scope"]]
+
+    def _revealed(self, journey: Journey, version: int | None = None) -> Journey:
+        """Return the journey (up to `version`) replayed from its events with their text revealed.
+
+        For reading only: never saved. Each event's declared personal fields are opened under
+        its clinic, client and field; erased text reads ERASED, misplaced text UNREADABLE.
+        """
+        reader = self.vault.reader()
+        events = self.events.get(journey.id, lte=version)
+        revealed: Journey = replay(
+            None,
+            (revealed_event(reader, journey.clinic_id, journey.client_id, e) for e in events),
+        )
+        return revealed
 
     def _clinic(self, clinic_id: UUID) -> Clinic:
         """Return a clinic, read from the store once per process.
@@ -239,12 +331,35 @@ class CaseworkBase(Application[UUID]):
         return None if given_at is None else aware(given_at, "given_at")
 
     def _save(self, *aggregates: Aggregate, created_id: UUID | None = None) -> Written:
+        # A keyed request is saved with the first save of its command, in one transaction.
+        pending = PENDING.get()
+        keyed = pending is not None and not pending.saved
+        request: tuple[Aggregate, ...] = ()
+        if pending is not None and keyed:
+            request = (recorded_with(pending, aggregates, created_id),)
         try:
-            recordings = self.save(*aggregates)
+            recordings = self.save(*request, *aggregates)
         except RecordConflictError:
             raise Conflict(
-                "concurrent_write",
+                Refusal.CONCURRENT_WRITE,
                 "Another write changed this record first; reload and retry.",
             ) from None
+        if pending is not None:
+            pending.saved = True
         last = aggregates[-1]
         return Written(last.id, last.version, recordings[-1].notification.id, created_id)
+
+    def answered_request(self, request_id: UUID) -> tuple[IdempotentRequest, Written] | None:
+        """Return a keyed request that was done, and what it answered; None if it was not."""
+        try:
+            found: object = self.repository.get(request_id)
+        except AggregateNotFoundError:
+            return None
+        request = found
+        if not isinstance(request, IdempotentRequest):
+            return None
+        position = position_of(self.recorder, request.answer_id, request.answer_version)
+        if position is None:  # cannot be: the request and its answer were saved together
+            raise RuntimeError("A keyed request's answer is missing from the log.")
+        answer = Written(request.answer_id, request.answer_version, position, request.created_id)
+        return request, answer

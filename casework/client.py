@@ -2,23 +2,83 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from casework.chain import ChainedAggregate
+from casework.clinic_owned import ClinicOwned
+from casework.errors import InvalidInput
+from casework.text_fields import TextFields
+
+PSEUDONYM_FIELD = "client_pseudonym"
+
+_INVISIBLE = {
+    "\u115f",  # Hangul choseong filler
+    "\u1160",  # Hangul jungseong filler
+    "\u2800",  # Braille pattern blank
+    "\u3164",  # Hangul filler
+    "\uffa0",  # halfwidth Hangul filler
+}
+"""Letters that show as nothing, though Unicode does not class them as format characters."""
+
+
+def pseudonym_as_written(pseudonym: str, field: str = PSEUDONYM_FIELD) -> str:
+    """Return a pseudonym in its shown form: NFKC, white space trimmed and runs of it made one.
+
+    Raises InvalidInput naming `field` for control, format (invisible: zero-width, bidirectional
+    overrides and isolates), surrogate, private-use or unassigned characters, or a blank value.
+    The value itself is never echoed: a pseudonym identifies a client.
+    """
+    shown = " ".join(unicodedata.normalize("NFKC", pseudonym).split())
+    if any(_refused(character) for character in pseudonym + shown):
+        raise InvalidInput.field(
+            field, "Must not hold control, invisible or bidirectional characters."
+        )
+    if not shown:
+        raise InvalidInput.field(field, "Must not be blank.")
+    return shown
+
+
+def pseudonym_key(pseudonym: str, field: str = PSEUDONYM_FIELD) -> str:
+    """Return what two pseudonyms are compared by: the shown form, NFKC and case-folded.
+
+    Folding and normalising are repeated until nothing changes (Unicode's NFKC_Casefold is
+    closed in the same way), so a key is its own key.
+    """
+    key = pseudonym_as_written(pseudonym, field)
+    for _ in range(4):
+        folded = unicodedata.normalize("NFKC", key.casefold())
+        if folded == key:
+            break
+        key = folded
+    return key
+
+
+def _refused(character: str) -> bool:
+    category = unicodedata.category(character)
+    return category in _REFUSED_CATEGORIES or character in _INVISIBLE
+
+
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+"""Control, format (zero-width, bidirectional controls), surrogate, private-use, unassigned,
+line and paragraph separators."""
 
 
 def client_id_for(clinic_id: UUID, pseudonym: str) -> UUID:
-    """Return the one id a pseudonym has in a clinic (case-insensitive), which keeps it unique."""
-    return uuid5(clinic_id, pseudonym.strip().casefold())
+    """Return the one id a pseudonym has in a clinic (by `pseudonym_key`): one person, one client.
+
+    Raises InvalidInput for a pseudonym `pseudonym_as_written` refuses.
+    """
+    return uuid5(clinic_id, pseudonym_key(pseudonym))
 
 
-class Client(ChainedAggregate):
+class Client(ClinicOwned):
     """A person in care; one client may have several journeys over the years."""
 
-    class Event(ChainedAggregate.Event):
+    class Event(ClinicOwned.Event):
         actor_id: UUID
         actor_role: str
         occurred_at: datetime
@@ -90,3 +150,20 @@ class Client(ChainedAggregate):
             "retention_ends_on": retention_ends_on,
             "retention_override": retention_override,
         }
+
+
+TEXT_FIELDS: dict[type[Any], TextFields] = {
+    Client.Event: TextFields(coded=("actor_role",)),
+    Client.Registered: TextFields(coded=("pseudonym",)),
+    Client.DetailsRecorded: TextFields(
+        personal=(
+            "details.name",
+            "details.date_of_birth",
+            "details.contact",
+            "details.support_contact",
+        )
+    ),
+    # The erasure's own record, which must outlive the key: the API asks for ids, no personal data.
+    Client.Erased: TextFields(coded=("reason", "retention_ends_on", "retention_override")),
+}
+"""Every client event's text: personal (sealed under the client's key) or coded (plain)."""

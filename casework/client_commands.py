@@ -14,6 +14,8 @@ from casework.clock import local_date
 from casework.errors import NotFound, RuleViolation
 from casework.journey import Journey
 from casework.permissions import acting_role
+from casework.personal import reveal_payload
+from casework.refusals import Refusal
 from casework.roles import Actor
 
 
@@ -28,8 +30,8 @@ class ClientCommands(CaseworkBase):
         """Record (or replace) a client's identifying details, each sealed under its key."""
         acting = self._acting(actor, "record_client_details", None)
         client = self._client(actor, client_id)
-        sealed = {name: self._private(client.id, value) for name, value in details.items()}
-        client.record_details(*acting, details=sealed)
+        sealed = self._sealed(client.clinic_id, client.id, Client.DetailsRecorded, details=details)
+        client.record_details(*acting, details=sealed["details"])
         return self._save(client)
 
     def get_client(
@@ -44,12 +46,17 @@ class ClientCommands(CaseworkBase):
             "id": client.id,
             "pseudonym": client.pseudonym,
             "journey_ids": list(client.journey_ids),
-            "details": dict(client.details),
+            "details": reveal_payload(
+                self.vault.reader(),
+                client.clinic_id,
+                client.id,
+                Client.DetailsRecorded,
+                {"details": client.details},
+            )["details"],
             "erased_at": client.erased_at,
             "erasure": dict(client.erasure) or None,
         }
-        revealed: dict[str, Any] = self.vault.reveal_all(described)
-        return revealed
+        return described
 
     def erase_client(
         self, actor: Actor, client_id: UUID, reason: str, retention_override: str | None = None
@@ -63,7 +70,7 @@ class ClientCommands(CaseworkBase):
         client = self._client(actor, client_id)
         if client.erased_at is not None:
             self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
-            raise RuleViolation("client_already_erased", "The client was erased already.")
+            raise RuleViolation(Refusal.CLIENT_ALREADY_ERASED, "The client was erased already.")
         clinic = self._clinic(client.clinic_id)
         ends_on = self._retention_ends_on(client, clinic)
         today = local_date(acting.occurred_at, clinic.time_zone)
@@ -71,7 +78,7 @@ class ClientCommands(CaseworkBase):
         if (ends_on is None or today < ends_on) and not (retention_override or "").strip():
             until = "until every journey is closed" if ends_on is None else f"until {ends_on}"
             raise RuleViolation(
-                "retention_period_running",
+                Refusal.RETENTION_PERIOD_RUNNING,
                 f"The clinic must keep this record {until}; give retention_override to erase now.",
                 {"retention_ends_on": ends_on_text},
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from casework.bounds import check_in_range
 from casework.errors import InvalidInput
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -22,6 +23,7 @@ def clinical_time(value: datetime | None, field: str = "occurred_at") -> datetim
         return utc_now()
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput.field(field, "Must include a time zone offset.")
+    check_in_range(value, field)  # before shifting it by its offset, which could overflow
     if value - utc_now() > CLOCK_SKEW:
         raise InvalidInput.field(field, "Must not be in the future.")
     return value.astimezone(UTC)
@@ -31,7 +33,7 @@ def aware(value: datetime, field: str) -> datetime:
     """Return a planned (possibly future) time as UTC; refuse naive times."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidInput.field(field, "Must include a time zone offset.")
-    return value.astimezone(UTC)
+    return check_in_range(value, field).astimezone(UTC)
 
 
 def local_date(moment: datetime, time_zone: str) -> date:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from casework.base import CaseworkBase, Written
-from casework.client import Client, client_id_for
-from casework.clock import aware, clinical_time, local_date
-from casework.errors import Forbidden, InvalidInput, RuleViolation
+from casework.base import Written
+from casework.client import Client, client_id_for, pseudonym_as_written
+from casework.clock import aware, clinical_time, local_date, utc_now
+from casework.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
-from casework.journey.corrections import PERSONAL_FIELDS
+from casework.journey.rules import check_touch
+from casework.journey.times import check_intake_time
 from casework.journey.values import (
     CareRole,
     ConsentKind,
@@ -22,13 +22,16 @@ from casework.journey.values import (
     OutreachChannel,
     OutreachOutcome,
     ScreeningOutcome,
+    Status,
 )
+from casework.refusals import Refusal
+from casework.role_checks import RoleChecks
 from casework.roles import Actor, Role
 
 CO_SIGNER_ROLES = {Role.CLINICAL_LEAD, Role.FACILITATOR, Role.INTEGRATION_THERAPIST}
 
 
-class JourneyCommands(CaseworkBase):
+class JourneyCommands(RoleChecks):
     """One method per journey command, from intake to closure, corrections and addenda."""
 
     # -- intake and care team --------------------------------------------------------------
@@ -44,23 +47,46 @@ class JourneyCommands(CaseworkBase):
     ) -> Written:
         """Open a journey for a client, registering the client's pseudonym if it is new."""
         acting = self._acting(actor, "record_intake", occurred_at)
-        pseudonym = client_pseudonym.strip()
+        check_intake_time(acting.occurred_at, utc_now())
+        pseudonym = pseudonym_as_written(client_pseudonym)
         client_id = client_id_for(actor.clinic_id, pseudonym)
         try:
             client: Client = self.repository.get(client_id)
         except AggregateNotFoundError:
             client = Client(*acting, clinic_id=actor.clinic_id, pseudonym=pseudonym, id=client_id)
+        else:
+            self._check_no_open_journey(client)
         journey = Journey(
             *acting,
             clinic_id=actor.clinic_id,
             client_id=client.id,
             client_pseudonym=client.pseudonym,
-            referral_source=referral_source,
-            primary_need=self._private(client.id, primary_need),
-            existing_support=self._private(client.id, existing_support),
+            **self._sealed(
+                actor.clinic_id,
+                client.id,
+                Journey.IntakeRecorded,
+                referral_source=referral_source,
+                primary_need=primary_need,
+                existing_support=existing_support,
+            ),
         )
         client.start_journey(*acting, journey_id=journey.id)
-        return self._save(client, journey)  # the journey last: its version and position answer
+        try:
+            return self._save(client, journey)  # the journey last: its version and position answer
+        except Conflict:
+            # Another intake for this client wrote the client's stream first: name its journey.
+            self._check_no_open_journey(self._get(Client, client_id))
+            raise
+
+    def _check_no_open_journey(self, client: Client) -> None:
+        """Refuse a second open journey for a client; the refusal names the open one."""
+        for journey_id in reversed(client.journey_ids):
+            if self._get(Journey, journey_id).status is not Status.CLOSED:
+                raise RuleViolation(
+                    Refusal.CLIENT_HAS_OPEN_JOURNEY,
+                    "The client has an open journey; close it before a new intake.",
+                    {"open_journey_id": str(journey_id)},
+                )
 
     def assign_care_team_member(
         self,
@@ -78,7 +104,7 @@ class JourneyCommands(CaseworkBase):
         member = self._practitioner(actor.clinic_id, practitioner_id, field="practitioner_id")
         if not member.holds(Role(role.value)):
             raise RuleViolation(
-                "practitioner_lacks_role",
+                Refusal.PRACTITIONER_LACKS_ROLE,
                 f"The practitioner does not hold the role {role.value}.",
             )
         journey.assign_care_team_member(acting, practitioner_id, role)
@@ -101,7 +127,8 @@ class JourneyCommands(CaseworkBase):
             occurred_at,
             expected_version,
         )
-        journey.unassign_care_team_member(acting, practitioner_id, reason)
+        sealed = self._sealed_in(journey, Journey.CareTeamMemberUnassigned, reason=reason)
+        journey.unassign_care_team_member(acting, practitioner_id, sealed["reason"])
         return self._save(journey)
 
     # -- eligibility -----------------------------------------------------------------------
@@ -131,12 +158,19 @@ class JourneyCommands(CaseworkBase):
             co_signer = self._practitioner(actor.clinic_id, co_signer_id, field="co_signer_id")
             if not any(co_signer.holds(role) for role in CO_SIGNER_ROLES):
                 raise InvalidInput.field("co_signer_id", "The co-signer must hold a clinical role.")
+        sealed = self._sealed_in(
+            journey,
+            Journey.ScreeningDecisionRecorded,
+            criteria=criteria,
+            rationale=rationale,
+            conditions=conditions or [],
+        )
         journey.record_screening_decision(
             acting,
             outcome,
-            criteria,
-            rationale,
-            conditions or [],
+            sealed["criteria"],
+            sealed["rationale"],
+            sealed["conditions"],
             co_signer_id,
             valid_until,
             decided_on=self._local_date(journey, acting.occurred_at),
@@ -157,7 +191,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "give_consent", journey_id, occurred_at, expected_version
         )
-        journey.give_consent(acting, kind, scope or [], self._private(journey.client_id, notes))
+        sealed = self._sealed_in(journey, Journey.ConsentGiven, scope=scope or [], notes=notes)
+        journey.give_consent(acting, kind, sealed["scope"], sealed["notes"])
         return self._save(journey)
 
     def withdraw_consent(
@@ -173,7 +208,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "withdraw_consent", journey_id, occurred_at, expected_version
         )
-        journey.withdraw_consent(acting, kind, reason)
+        sealed = self._sealed_in(journey, Journey.ConsentWithdrawn, reason=reason)
+        journey.withdraw_consent(acting, kind, sealed["reason"])
         return self._save(journey)
 
     def record_preparation_session(
@@ -195,12 +231,11 @@ class JourneyCommands(CaseworkBase):
             expected_version,
         )
         preparation_id = uuid4()
+        sealed = self._sealed_in(
+            journey, Journey.PreparationSessionRecorded, topics=topics or [], notes=notes
+        )
         journey.record_preparation_session(
-            acting,
-            preparation_id,
-            duration_minutes,
-            topics or [],
-            self._private(journey.client_id, notes),
+            acting, preparation_id, duration_minutes, sealed["topics"], sealed["notes"]
         )
         return self._save(journey, created_id=preparation_id)
 
@@ -219,13 +254,20 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "record_safety_plan", journey_id, occurred_at, expected_version
         )
-        private = partial(self._private, journey.client_id)
+        sealed = self._sealed_in(
+            journey,
+            Journey.SafetyPlanRecorded,
+            emergency_contact=emergency_contact,
+            transport_plan=transport_plan,
+            overnight_plan=overnight_plan,
+            notes=notes,
+        )
         journey.record_safety_plan(
             acting,
-            private(emergency_contact),
-            private(transport_plan),
-            private(overnight_plan),
-            private(notes),
+            sealed["emergency_contact"],
+            sealed["transport_plan"],
+            sealed["overnight_plan"],
+            sealed["notes"],
         )
         return self._save(journey)
 
@@ -253,9 +295,11 @@ class JourneyCommands(CaseworkBase):
             start,
             aware(planned_end, "planned_end"),
             facilitator_ids or [],
-            location,
+            self._sealed_in(journey, Journey.SessionScheduled, location=location)["location"],
             planned_day=self._local_date(journey, start),
         )
+        # Roles after the journey's own rules, which keep their precedence: nothing is saved yet.
+        self._check_session_roles(journey, facilitator_ids or [])
         return self._save(journey, created_id=session_id)
 
     def reschedule_session(
@@ -279,9 +323,10 @@ class JourneyCommands(CaseworkBase):
             session_id,
             start,
             aware(planned_end, "planned_end"),
-            reason,
+            self._sealed_in(journey, Journey.SessionRescheduled, reason=reason)["reason"],
             planned_day=self._local_date(journey, start),
         )
+        self._check_session_roles(journey, journey.sessions[session_id].facilitator_ids)
         return self._save(journey)
 
     def cancel_session(
@@ -297,7 +342,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "cancel_session", journey_id, occurred_at, expected_version
         )
-        journey.cancel_session(acting, session_id, reason)
+        sealed = self._sealed_in(journey, Journey.SessionCancelled, reason=reason)
+        journey.cancel_session(acting, session_id, sealed["reason"])
         return self._save(journey)
 
     def record_session_outcome(
@@ -321,21 +367,38 @@ class JourneyCommands(CaseworkBase):
         )
         started = acting.occurred_at
         clinic = self._clinic(journey.clinic_id)
+        sealed = self._sealed_in(
+            journey,
+            Journey.SessionOutcomeRecorded,
+            doses=[{**dose, "given_at": self._dose_time(dose)} for dose in doses],
+            touch_areas=touch_areas or [],
+            adverse_event=adverse_event,
+            notes=notes,
+        )
+        # The agreed scope is sealed, so the application compares it in clear, not the journey.
+        touch_consent = journey.active_consent(ConsentKind.SUPPORTIVE_TOUCH)
+        check_touch(
+            supportive_touch_used,
+            touch_areas or [],
+            None if touch_consent is None else self._agreed_scope(journey, touch_consent.scope),
+        )
         journey.record_session_outcome(
             acting,
             session_id,
             started,
             clinical_time(ended_at, "ended_at"),
             facilitator_ids,
-            [{**dose, "given_at": self._dose_time(dose)} for dose in doses],
+            sealed["doses"],
             supportive_touch_used,
-            touch_areas or [],
-            self._private_adverse_event(journey.client_id, adverse_event),
-            self._private(journey.client_id, notes),
+            sealed["touch_areas"],
+            sealed["adverse_event"],
+            sealed["notes"],
             min_facilitators=clinic.min_facilitators,
             session_day=local_date(started, clinic.time_zone),
             follow_up_schedule=clinic.follow_up_schedule,
         )
+        self._check_facilitators_hold_role(journey, facilitator_ids)
+        self._check_owners_hold_role(journey, {r["owner_role"] for r in clinic.follow_up_schedule})
         return self._save(journey)
 
     # -- after a session -------------------------------------------------------------------
@@ -362,7 +425,7 @@ class JourneyCommands(CaseworkBase):
             kind,
             follow_up_id,
             duration_minutes,
-            self._private(journey.client_id, notes),
+            self._sealed_in(journey, Journey.ContactRecorded, notes=notes)["notes"],
             contact_day=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey, created_id=contact_id)
@@ -382,9 +445,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "record_outreach", journey_id, occurred_at, expected_version
         )
-        journey.record_outreach(
-            acting, follow_up_id, channel, outcome, self._private(journey.client_id, notes)
-        )
+        sealed = self._sealed_in(journey, Journey.OutreachRecorded, notes=notes)
+        journey.record_outreach(acting, follow_up_id, channel, outcome, sealed["notes"])
         return self._save(journey)
 
     # -- decisions -------------------------------------------------------------------------
@@ -403,11 +465,17 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "pause_journey", journey_id, occurred_at, expected_version
         )
+        sealed = self._sealed_in(
+            journey,
+            Journey.JourneyPaused,
+            reason=reason,
+            conditions_to_resume=conditions_to_resume,
+        )
         journey.pause_journey(
             acting,
-            reason,
+            sealed["reason"],
             review_date,
-            conditions_to_resume,
+            sealed["conditions_to_resume"],
             decided_on=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey)
@@ -424,7 +492,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "resume_journey", journey_id, occurred_at, expected_version
         )
-        journey.resume_journey(acting, rationale)
+        sealed = self._sealed_in(journey, Journey.JourneyResumed, rationale=rationale)
+        journey.resume_journey(acting, sealed["rationale"])
         return self._save(journey)
 
     def stop_journey(
@@ -439,7 +508,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "stop_journey", journey_id, occurred_at, expected_version
         )
-        journey.stop_journey(acting, rationale)
+        sealed = self._sealed_in(journey, Journey.JourneyStopped, rationale=rationale)
+        journey.stop_journey(acting, sealed["rationale"])
         return self._save(journey)
 
     def record_withdrawal(
@@ -454,7 +524,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "record_withdrawal", journey_id, occurred_at, expected_version
         )
-        journey.record_withdrawal(acting, reason)
+        sealed = self._sealed_in(journey, Journey.ClientWithdrew, reason=reason)
+        journey.record_withdrawal(acting, sealed["reason"])
         return self._save(journey)
 
     def close_journey(
@@ -469,7 +540,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "close_journey", journey_id, occurred_at, expected_version
         )
-        journey.close_journey(acting, reason)
+        sealed = self._sealed_in(journey, Journey.JourneyClosed, reason=reason)
+        journey.close_journey(acting, sealed["reason"])
         return self._save(journey)
 
     # -- corrections and addenda -----------------------------------------------------------
@@ -499,9 +571,11 @@ class JourneyCommands(CaseworkBase):
             and entry.actor_id != actor.practitioner_id
         ):
             raise Forbidden("Only a clinical lead or whoever recorded the entry may correct it.")
-        if field in PERSONAL_FIELDS and isinstance(new_value, str):
-            new_value = self._private(journey.client_id, new_value)
-        journey.record_correction(acting, entry, field, new_value, reason)
+        # The new value is sealed as the field it corrects: revealing it follows that declaration.
+        corrected = self._sealed_in(journey, type(entry), **{field: new_value})[field]
+        sealed = self._sealed_in(journey, Journey.CorrectionRecorded, reason=reason)
+        zone = self._clinic(journey.clinic_id).time_zone
+        journey.record_correction(acting, entry, field, corrected, sealed["reason"], zone)
         return self._save(journey)
 
     def record_addendum(
@@ -517,7 +591,8 @@ class JourneyCommands(CaseworkBase):
         journey, acting = self._load(
             actor, "record_addendum", journey_id, occurred_at, expected_version
         )
-        journey.record_addendum(acting, entry_version, self._private(journey.client_id, text))
+        sealed = self._sealed_in(journey, Journey.AddendumRecorded, text=text)
+        journey.record_addendum(acting, entry_version, sealed["text"])
         return self._save(journey)
 
     def _entry(self, journey: Journey, version: int | None, position: int | None) -> Any:

@@ -8,15 +8,16 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from casework.chain import ChainedAggregate
+from casework.clinic_owned import ClinicOwned
 from casework.errors import RuleViolation
+from casework.refusals import Refusal
 from casework.roles import Actor, Role
 
 
-class Practitioner(ChainedAggregate):
+class Practitioner(ClinicOwned):
     """A staff member; the roles they hold decide what they may do."""
 
-    class Event(ChainedAggregate.Event):
+    class Event(ClinicOwned.Event):
         actor_id: UUID | None
         actor_role: str
         occurred_at: datetime
@@ -44,42 +45,107 @@ class Practitioner(ChainedAggregate):
         self.clinic_id = clinic_id
         self.display_name = display_name
         self.roles = set(roles)
+        self.registered_roles = frozenset(roles)
+        self.role_changes: list[dict[str, Any]] = []
         self.credentials = [dict(credential) for credential in credentials]
         self.modalities = list(modalities)
 
     class RoleGranted(Event):
         role: str
+        reason: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = ""  # granted before a reason was asked for
 
     def grant_role(
-        self, actor_id: UUID, actor_role: str, occurred_at: datetime, role: Role
+        self, actor_id: UUID | None, actor_role: str, occurred_at: datetime, role: Role, reason: str
     ) -> None:
-        """Give the practitioner another role."""
+        """Give the practitioner another role, for a stated reason."""
         if role.value in self.roles:
-            raise RuleViolation("role_already_held", "The practitioner already holds this role.")
-        self._grant_role(actor_id, actor_role, occurred_at, role.value)
+            raise RuleViolation(
+                Refusal.ROLE_ALREADY_HELD, "The practitioner already holds this role."
+            )
+        self._grant_role(actor_id, actor_role, occurred_at, role.value, reason)
 
     @event(RoleGranted)
     def _grant_role(
-        self, actor_id: UUID, actor_role: str, occurred_at: datetime, role: str
+        self,
+        actor_id: UUID | None,
+        actor_role: str,
+        occurred_at: datetime,
+        role: str,
+        reason: str,
+        timestamp: datetime | None = None,
     ) -> None:
         self.roles.add(role)
+        self._note_role_change(
+            "granted", actor_id, actor_role, occurred_at, role, reason, timestamp
+        )
 
     class RoleRevoked(Event):
         role: str
+        reason: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reason"] = ""  # revoked before a reason was asked for
 
     def revoke_role(
-        self, actor_id: UUID, actor_role: str, occurred_at: datetime, role: Role
+        self, actor_id: UUID | None, actor_role: str, occurred_at: datetime, role: Role, reason: str
     ) -> None:
-        """Take a role away from the practitioner."""
+        """Take a role away from the practitioner, for a stated reason."""
         if role.value not in self.roles:
-            raise RuleViolation("role_not_held", "The practitioner does not hold this role.")
-        self._revoke_role(actor_id, actor_role, occurred_at, role.value)
+            raise RuleViolation(Refusal.ROLE_NOT_HELD, "The practitioner does not hold this role.")
+        self._revoke_role(actor_id, actor_role, occurred_at, role.value, reason)
 
     @event(RoleRevoked)
     def _revoke_role(
-        self, actor_id: UUID, actor_role: str, occurred_at: datetime, role: str
+        self,
+        actor_id: UUID | None,
+        actor_role: str,
+        occurred_at: datetime,
+        role: str,
+        reason: str,
+        timestamp: datetime | None = None,
     ) -> None:
         self.roles.discard(role)
+        self._note_role_change(
+            "revoked", actor_id, actor_role, occurred_at, role, reason, timestamp
+        )
+
+    def _note_role_change(
+        self,
+        change: str,
+        actor_id: UUID | None,
+        actor_role: str,
+        occurred_at: datetime,
+        role: str,
+        reason: str,
+        recorded_at: datetime | None,
+    ) -> None:
+        self.role_changes.append(
+            {
+                "change": change,
+                "role": role,
+                "reason": reason,
+                "actor_id": actor_id,
+                "actor_role": actor_role,
+                "occurred_at": occurred_at,
+                "recorded_at": recorded_at,
+                "version": self.version + 1,
+            }
+        )
+
+    def holds_at(self, role: Role, moment: datetime) -> bool:
+        """Return whether the practitioner held `role` as recorded at `moment`."""
+        held = role.value in self.registered_roles
+        for change in self.role_changes:
+            if change["role"] == role.value and change["recorded_at"] <= moment:
+                held = change["change"] == "granted"
+        return held
 
     def holds(self, role: Role) -> bool:
         """Return whether the practitioner currently holds `role`."""

@@ -14,8 +14,9 @@ from casework.clinic import (
     validate_time_zone,
 )
 from casework.clock import utc_now
-from casework.errors import NotFound, RuleViolation
+from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.practitioner import Practitioner
+from casework.refusals import Refusal
 from casework.roles import OPERATOR, Acting, Actor, Role
 
 
@@ -81,24 +82,43 @@ class StaffCommands(CaseworkBase):
         )
         return self._save(practitioner)
 
-    def grant_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
-        """Give a practitioner of the actor's clinic another role."""
-        acting = self._acting(actor, "grant_role", None)
-        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
-        practitioner.grant_role(*acting, role=role)
+    def grant_role(
+        self, actor: Actor | None, practitioner_id: UUID, role: Role, reason: str
+    ) -> Written:
+        """Give a practitioner another role, for a reason (another admin, or the operator: None)."""
+        acting, practitioner = self._role_change(actor, "grant_role", practitioner_id, reason)
+        practitioner.grant_role(*acting, role=role, reason=reason)
         return self._save(practitioner)
 
-    def revoke_role(self, actor: Actor, practitioner_id: UUID, role: Role) -> Written:
-        """Take a role away from a practitioner of the actor's clinic."""
-        acting = self._acting(actor, "revoke_role", None)
-        practitioner = self._practitioner(actor.clinic_id, practitioner_id)
-        if practitioner_id == actor.practitioner_id and role is Role.ADMIN:
-            raise RuleViolation(
-                "cannot_revoke_own_admin",
-                "An admin cannot revoke their own admin role.",
-            )
-        practitioner.revoke_role(*acting, role=role)
+    def revoke_role(
+        self, actor: Actor | None, practitioner_id: UUID, role: Role, reason: str
+    ) -> Written:
+        """Take a role away from a practitioner, for a reason (another admin, or the operator)."""
+        acting, practitioner = self._role_change(actor, "revoke_role", practitioner_id, reason)
+        practitioner.revoke_role(*acting, role=role, reason=reason)
         return self._save(practitioner)
+
+    def _role_change(
+        self, actor: Actor | None, command: str, practitioner_id: UUID, reason: str
+    ) -> tuple[Acting, Practitioner]:
+        """Return who changes a role and whose: never one's own, always with a reason.
+
+        `actor` None is the operator, who may change the roles of any clinic's practitioner.
+        """
+        if actor is None:
+            acting = Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
+            practitioner = self._get(Practitioner, practitioner_id)
+        else:
+            acting = self._acting(actor, command, None)
+            practitioner = self._practitioner(actor.clinic_id, practitioner_id)
+            if practitioner_id == actor.practitioner_id:
+                raise RuleViolation(
+                    Refusal.CANNOT_CHANGE_OWN_ROLES,
+                    "Nobody changes their own roles: another admin, or the operator, does.",
+                )
+        if not reason.strip():
+            raise InvalidInput.field("reason", "Say why the role changes.")
+        return acting, practitioner
 
     def get_practitioner(self, actor: Actor, practitioner_id: UUID) -> Practitioner:
         """Return a practitioner of the actor's clinic."""

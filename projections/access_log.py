@@ -1,4 +1,5 @@
-"""The read-access log, for auditors: one row per read of a client's record."""
+"""The read-access log, for auditors: one row per read of a client's record, and one per list
+that showed clients (with the journeys it returned)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,16 @@ from typing import ClassVar
 
 from sqlalchemy import Connection, insert
 
-from casework.access_log import AccessRecord
+from casework.access_log import AccessQuery, AccessRecord
 from projections.base import Projection
-from projections.tables import access_log
+from projections.tables import access_log, access_queries, access_query_journeys
 
 
 class AccessLogProjection(Projection):
     """Every logged read: who, in which role, which client, which endpoint, why, when."""
 
     name: ClassVar[str] = "access_log"
-    tables = (access_log,)
+    tables = (access_log, access_queries, access_query_journeys)
 
     def process(self, connection: Connection, event: object, position: int) -> None:
         if isinstance(event, AccessRecord.Recorded):
@@ -32,3 +33,23 @@ class AccessLogProjection(Projection):
                     accessed_at=event.timestamp,
                 )
             )
+        elif isinstance(event, AccessQuery.Recorded):
+            journeys = list(dict.fromkeys(event.journey_ids))
+            connection.execute(
+                insert(access_queries).values(
+                    position=position,
+                    clinic_id=event.clinic_id,
+                    practitioner_id=event.practitioner_id,
+                    role=event.role,
+                    endpoint=event.endpoint,
+                    filters=list(event.filters),
+                    purpose=event.purpose,
+                    journey_ids=[str(journey) for journey in journeys],
+                    accessed_at=event.timestamp,
+                )
+            )
+            if journeys:
+                connection.execute(
+                    insert(access_query_journeys),
+                    [{"position": position, "journey_id": journey} for journey in journeys],
+                )

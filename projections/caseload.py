@@ -1,14 +1,18 @@
-"""The caseload: one row per journey (status, counts, last activity), its care team, its clinic."""
+"""The caseload: one row per journey (status, counts, last activity), its care team, its clinic.
+
+A care-team place is marked `lacks_role` when its practitioner's role is revoked, until replaced.
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from casework.clinic import Clinic
 from casework.journey import Journey
+from casework.practitioner import Practitioner
 from projections.base import Projection, handler_name, upsertable_insert
 from projections.tables import care_team, clinics, journeys
 
@@ -33,6 +37,8 @@ class CaseloadProjection(Projection):
                     clinic_id=event.originator_id, name=event.name, time_zone=event.time_zone
                 )
             )
+        elif isinstance(event, Practitioner.RoleGranted | Practitioner.RoleRevoked):
+            self._role_changed(connection, event)
         elif isinstance(event, Journey.IntakeRecorded):
             self._rows(connection)[event.originator_id] = self._opened(event)
         elif isinstance(event, Journey.Event):
@@ -83,6 +89,7 @@ class CaseloadProjection(Projection):
             "screening_outcome": None,
             "screening_version": None,
             "screening_valid_until": None,
+            "screening_occurred_at": None,
             "preparation_count": 0,
             "treatment_consent": False,
             "safety_plan": False,
@@ -97,7 +104,20 @@ class CaseloadProjection(Projection):
                 journey_id=event.originator_id,
                 practitioner_id=event.practitioner_id,
                 role=event.role,
+                lacks_role=False,  # the journey checked they hold the role
             )
+        )
+
+    @staticmethod
+    def _role_changed(connection: Connection, event: Any) -> None:
+        """Mark (or clear) `lacks_role` on every care-team place the practitioner holds in it."""
+        connection.execute(
+            update(care_team)
+            .where(
+                care_team.c.practitioner_id == event.originator_id,
+                care_team.c.role == event.role,
+            )
+            .values(lacks_role=isinstance(event, Practitioner.RoleRevoked))
         )
 
     def care_team_member_unassigned(self, connection: Connection, event: Any, row: Row) -> None:
@@ -109,6 +129,10 @@ class CaseloadProjection(Projection):
         )
 
     def screening_decision_recorded(self, connection: Connection, event: Any, row: Row) -> None:
+        in_force = row["screening_occurred_at"]
+        if in_force is not None and event.occurred_at < in_force:
+            return  # a late-entered older decision: the latest by clinical time stays in force
+        row["screening_occurred_at"] = event.occurred_at
         row["screening_outcome"] = event.outcome
         row["screening_valid_until"] = event.valid_until
         row["screening_version"] = event.originator_version

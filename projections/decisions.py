@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from uuid import UUID
 
 from sqlalchemy import Connection, insert, update
 
+from casework.journey import Journey
+from casework.personal import reveal_payload
+from casework.vault import VaultReader
 from projections.base import Projection, plain
 from projections.tables import decisions
 
@@ -115,3 +119,39 @@ class DecisionsProjection(Projection):
                 )
                 .values({column: event.new_value})
             )
+
+
+REVEALED_COLUMNS: dict[str, tuple[type[Any], dict[str, str]]] = {
+    "screening": (
+        Journey.ScreeningDecisionRecorded,
+        {"rationale": "rationale", "criteria": "criteria", "conditions": "conditions"},
+    ),
+    "pause": (Journey.JourneyPaused, {"rationale": "reason", "conditions": "conditions_to_resume"}),
+    "resumption": (Journey.JourneyResumed, {"rationale": "rationale"}),
+    "stop": (Journey.JourneyStopped, {"rationale": "rationale"}),
+    "withdrawal": (Journey.ClientWithdrew, {"rationale": "reason"}),
+    "closure": (Journey.JourneyClosed, {"rationale": "reason"}),
+}
+"""A decision's kind → the event it came from and {register column: that event's field}.
+
+A corrected rationale is sealed as the field it corrects, so the same declaration reveals it.
+"""
+
+
+def revealed_decisions(
+    reader: VaultReader, clients: dict[UUID, UUID], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return register rows with the personal text their decisions' events declare revealed."""
+    revealed = []
+    for row in rows:
+        event_class, columns = REVEALED_COLUMNS[row["kind"]]
+        data = {field: row[column] for column, field in columns.items() if column in row}
+        opened = reveal_payload(
+            reader,
+            row["clinic_id"],
+            clients.get(row["journey_id"], UUID(int=0)),  # no client yet: no key, unreadable
+            event_class,
+            data,
+        )
+        revealed.append({**row, **{column: opened[field] for column, field in columns.items()}})
+    return revealed

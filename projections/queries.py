@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Table,
     and_,
     case,
     exists,
@@ -24,6 +25,8 @@ from sqlalchemy import (
 from projections.pages import Page, decode_cursor, page_of
 from projections.tables import (
     access_log,
+    access_queries,
+    access_query_journeys,
     care_team,
     decisions,
     follow_ups,
@@ -37,7 +40,9 @@ ELIGIBLE = ("eligible", "eligible_with_conditions")
 def phase_on(today: date) -> ColumnElement[str]:
     """Return the phase as SQL: the same rule as `Journey.phase_on`, from caseload rows."""
     has_facilitator = exists().where(
-        care_team.c.journey_id == journeys.c.journey_id, care_team.c.role == "facilitator"
+        care_team.c.journey_id == journeys.c.journey_id,
+        care_team.c.role == "facilitator",
+        care_team.c.lacks_role.is_(False),  # one who lost the role is no facilitator
     )
     blocked = or_(
         journeys.c.status.in_(("stopped", "withdrawn")),
@@ -67,6 +72,13 @@ def follow_up_status(today: date) -> ColumnElement[str]:
             and_(follow_ups.c.done_on.is_not(None), follow_ups.c.done_on > follow_ups.c.window_end),
             "done_late",
         ),
+        (
+            and_(
+                follow_ups.c.done_on.is_not(None),
+                follow_ups.c.done_on < follow_ups.c.window_start,
+            ),
+            "done_early",
+        ),
         (follow_ups.c.done_on.is_not(None), "done_on_time"),
         (follow_ups.c.cancelled.is_(True), "cancelled"),
         (follow_ups.c.window_start > today, "upcoming"),
@@ -78,7 +90,7 @@ def follow_up_status(today: date) -> ColumnElement[str]:
 def follow_up_urgency(today: date) -> ColumnElement[int]:
     """Return the worklist's rank of a follow-up's state on `today`, as SQL: most urgent first.
 
-    Overdue 0, due 1, upcoming 2, done (on time or late) 3, cancelled 4: the branches of
+    Overdue 0, due 1, upcoming 2, done (early, on time or late) 3, cancelled 4: the branches of
     `follow_up_status`, ranked without evaluating that CASE once per rank.
     """
     return case(
@@ -147,7 +159,11 @@ def _care_teams(
         query = select(care_team).where(care_team.c.journey_id.in_(journey_ids))
         for row in connection.execute(query.order_by(care_team.c.role)).mappings():
             teams.setdefault(row["journey_id"], []).append(
-                {"practitioner_id": row["practitioner_id"], "role": row["role"]}
+                {
+                    "practitioner_id": row["practitioner_id"],
+                    "role": row["role"],
+                    "lacks_role": row["lacks_role"],
+                }
             )
     return teams
 
@@ -222,8 +238,8 @@ def follow_up_worklist(
 def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> list[dict[str, Any]]:
     """Return, per owner, today's work (due, overdue, opening within 7 days) and adherence so far.
 
-    Adherence: every follow-up owed (cancelled ones aside), and how many were done on time,
-    done late, or are overdue.
+    Adherence: every follow-up owed (cancelled ones aside), and how many were done early (before
+    the window opened), on time, late, or are overdue.
     """
     state = follow_up_status(today)
     soon = and_(state == "upcoming", follow_ups.c.window_start <= today + timedelta(days=7))
@@ -238,6 +254,7 @@ def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> l
             count(state == "overdue").label("overdue"),
             count(soon).label("next_7_days"),
             count(state != "cancelled").label("owed"),
+            count(state == "done_early").label("done_early"),
             count(state == "done_on_time").label("done_on_time"),
             count(state == "done_late").label("done_late"),
         )
@@ -322,18 +339,60 @@ def access_log_entries(
     limit: int = 50,
 ) -> Page:
     """Return who read which client's record, newest first; dates are the clinic's, inclusive."""
-    query = select(access_log).where(
-        access_log.c.clinic_id == clinic_id,
-        *on_local_days(access_log.c.accessed_at, zone, accessed_from, accessed_to),
-    )
+    query = _accesses(access_log, clinic_id, zone, practitioner, accessed_from, accessed_to)
     if client is not None:
         query = query.where(access_log.c.client_id == client)
+    return _newest_first(connection, query, access_log, after, limit)
+
+
+def access_queries_entries(
+    connection: Connection,
+    clinic_id: UUID,
+    zone: ZoneInfo,
+    *,
+    journey: UUID | None = None,
+    practitioner: UUID | None = None,
+    accessed_from: date | None = None,
+    accessed_to: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return every list that showed clients, newest first; dates are the clinic's, inclusive."""
+    query = _accesses(access_queries, clinic_id, zone, practitioner, accessed_from, accessed_to)
+    if journey is not None:
+        showed = select(access_query_journeys.c.position).where(
+            access_query_journeys.c.journey_id == journey
+        )
+        query = query.where(access_queries.c.position.in_(showed))
+    return _newest_first(connection, query, access_queries, after, limit)
+
+
+def _accesses(
+    table: Table,
+    clinic_id: UUID,
+    zone: ZoneInfo,
+    practitioner: UUID | None,
+    accessed_from: date | None,
+    accessed_to: date | None,
+) -> Select[Any]:
+    """Select a clinic's rows of an access table, by practitioner and clinic-local days."""
+    query = select(table).where(
+        table.c.clinic_id == clinic_id,
+        *on_local_days(table.c.accessed_at, zone, accessed_from, accessed_to),
+    )
     if practitioner is not None:
-        query = query.where(access_log.c.practitioner_id == practitioner)
+        query = query.where(table.c.practitioner_id == practitioner)
+    return query
+
+
+def _newest_first(
+    connection: Connection, query: Select[Any], table: Table, after: str | None, limit: int
+) -> Page:
+    """Return a page of `query`'s rows by descending log position, after the cursor."""
     if after is not None:
         (position,) = decode_cursor(after, int)
-        query = query.where(access_log.c.position < position)
-    query = query.order_by(access_log.c.position.desc()).limit(limit + 1)
+        query = query.where(table.c.position < position)
+    query = query.order_by(table.c.position.desc()).limit(limit + 1)
     rows = [dict(row) for row in connection.execute(query).mappings()]
     return page_of(rows, limit, ["position"])
 

@@ -148,7 +148,9 @@ def _switch(
                 _swap(connection, projection, live)
                 connection.execute(
                     text(
-                        f'UPDATE "{live}"."projection_positions" SET position = :position'
+                        f'UPDATE "{live}"."projection_positions" SET position = :position,'
+                        " failed_position = NULL, failure = NULL, failed_at = NULL,"
+                        " failures = 0, retry_at = NULL"  # rebuilt: a recorded failure is past
                         " WHERE name = :name"
                     ),
                     {"position": position, "name": projection.name},

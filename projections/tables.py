@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Uuid,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -55,8 +56,17 @@ projection_positions = Table(
     Column("name", String(50), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("heartbeat_at", UTCDateTime, nullable=False),
+    Column("failed_position", Integer, nullable=True),
+    Column("failure", String(200), nullable=True),
+    Column("failed_at", UTCDateTime, nullable=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("retry_at", UTCDateTime, nullable=True),
 )
-"""How far each projection has read the event log, and when its runner last checked in."""
+"""How far each projection has read the event log, and when its runner last checked in.
+
+When a handler fails on an event: that event's position, the error's class (never its
+message), when, how many times in a row, and when the runner may try it again.
+"""
 
 clinics = Table(
     "clinics",
@@ -143,6 +153,7 @@ journeys = Table(
     Column("screening_outcome", String(32), nullable=True),
     Column("screening_version", Integer, nullable=True),
     Column("screening_valid_until", Date, nullable=True),
+    Column("screening_occurred_at", UTCDateTime, nullable=True),
     Column("preparation_count", Integer, nullable=False),
     Column("treatment_consent", Boolean, nullable=False),
     Column("safety_plan", Boolean, nullable=False),
@@ -158,8 +169,10 @@ care_team = Table(
     Column("journey_id", Uuid, primary_key=True),
     Column("practitioner_id", Uuid, primary_key=True),
     Column("role", String(32), primary_key=True),
+    Column("lacks_role", Boolean, nullable=False, server_default=false()),
     Index("ix_care_team_practitioner", "practitioner_id"),
 )
+"""Who holds which place on a journey; `lacks_role` once the practitioner lost that role."""
 
 
 access_log = Table(
@@ -177,6 +190,31 @@ access_log = Table(
     Index("ix_access_log_clinic", "clinic_id", "position"),
 )
 """Who read which client's record: ids only, never content."""
+
+access_queries = Table(
+    "access_queries",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("practitioner_id", Uuid, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("endpoint", String(32), nullable=False),
+    Column("filters", JSON, nullable=False),
+    Column("purpose", String(32), nullable=False),
+    Column("journey_ids", JSON, nullable=False),
+    Column("accessed_at", UTCDateTime, nullable=False),
+    Index("ix_access_queries_clinic", "clinic_id", "position"),
+)
+"""Every list that showed clients: who, which list, the filters, the journeys it returned."""
+
+access_query_journeys = Table(
+    "access_query_journeys",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("journey_id", Uuid, primary_key=True),
+    Index("ix_access_query_journeys_journey", "journey_id", "position"),
+)
+"""Which journeys each query returned, to find every list a client appeared in."""
 
 client_keys = Table(
     "client_keys",
@@ -203,9 +241,18 @@ idempotency_keys = Table(
     Column("location", String(500), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
 )
-"""The first answer to each `Idempotency-Key`, per caller (a SHA-256 of the bearer token).
+"""No longer written: each `Idempotency-Key` is kept in the event log with its command
+(`casework.idempotent_request`). Kept so that an older copy of the store still migrates."""
 
-Not a read model: never rebuilt. `status_code` is NULL while the first request runs.
+readiness_checks = Table(
+    "readiness_checks",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("checked_at", UTCDateTime, nullable=False),
+)
+"""The row `/health/ready` writes and reads back: the store takes a committed write.
+
+Not a read model: never rebuilt; one row per host and process, overwritten at each check.
 """
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
+from uuid import UUID
 
 from sqlalchemy import Connection, insert, select, update
 
 from casework.journey import Journey
+from casework.personal import JOURNEY_EVENTS, reveal_payload
+from casework.vault import VaultReader
 from projections.base import Projection, event_details, plain
 from projections.tables import timeline
 
@@ -21,7 +24,7 @@ def _words(value: str) -> str:
 
 
 SUMMARIES: dict[str, Callable[[Any], str]] = {
-    "IntakeRecorded": lambda e: f"Intake recorded (referral: {e.referral_source})",
+    "IntakeRecorded": lambda e: "Intake recorded",  # the referral is personal text: in details
     "CareTeamMemberAssigned": lambda e: f"Care team: {_words(e.role)} assigned",
     "CareTeamMemberUnassigned": lambda e: "Care team: member unassigned",
     "ScreeningDecisionRecorded": lambda e: (
@@ -108,3 +111,37 @@ class TimelineProjection(Projection):
         rows = connection.info.pop(self.name, [])
         if rows:
             connection.execute(insert(timeline), rows)
+
+
+def revealed_entries(
+    reader: VaultReader, clients: dict[UUID, UUID], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return timeline rows with the personal text their event types declare revealed.
+
+    `clients` maps each row's journey to its client. A row's details are its event's fields;
+    a correction or addendum beside it is revealed as the event it is.
+    """
+    return [_revealed_entry(reader, row, clients.get(row["journey_id"], NO_CLIENT)) for row in rows]
+
+
+def _revealed_entry(reader: VaultReader, row: dict[str, Any], client_id: UUID) -> dict[str, Any]:
+    def reveal(event_class: type[Any] | None, data: Any) -> Any:
+        if event_class is None or not isinstance(data, dict):
+            return data
+        return reveal_payload(reader, row["clinic_id"], client_id, event_class, data)
+
+    details = reveal(JOURNEY_EVENTS.get(row["event_type"]), row["details"])
+    for key, event_class in ANNOTATIONS.items():
+        if isinstance(details, dict) and isinstance(details.get(key), list):
+            details = {**details, key: [reveal(event_class, note) for note in details[key]]}
+    return {**row, "details": details}
+
+
+ANNOTATIONS: dict[str, Any] = {
+    "corrections": Journey.CorrectionRecorded,
+    "addenda": Journey.AddendumRecorded,
+}
+"""Where a timeline entry keeps the corrections and addenda beside it, and their event class."""
+
+NO_CLIENT = UUID(int=0)
+"""The client of a journey the caseload has not read yet: it has no key, so text is unreadable."""

@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from api.resources.writes import change_journey
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, add_to_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import RecordAddendumSchema, RecordCorrectionSchema
 from api.services import casework
@@ -25,15 +25,27 @@ blp = Blueprint(
 class Corrections(MethodView):
     @blp.arguments(RecordCorrectionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Correct one field of an earlier entry, with a reason; the original stays visible."""
-        return change_journey(casework().record_correction, journey_id, **data)
+    @blp.doc(operationId="record_correction")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Correct one field of an earlier entry, with a reason; the original stays visible.
+
+        A clinical lead, or the practitioner who recorded the entry. Name the entry by
+        `corrects_version` or `corrects_position`; a field that cannot be corrected is a 422 naming
+        those that can, and a corrected time passes the checks the original did (409 with the
+        contradiction it would add). Accepted after closure.
+        """
+        return add_to_journey(casework().record_correction, journey_id, **data)
 
 
 @blp.route("/addenda")
 class Addenda(MethodView):
     @blp.arguments(RecordAddendumSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Add text to an earlier entry, which itself stays as it was."""
-        return change_journey(casework().record_addendum, journey_id, **data)
+    @blp.doc(operationId="record_addendum")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Add text to an earlier entry, which itself stays as it was.
+
+        Any clinical role; accepted after closure. `entry_version` names an entry of the journey
+        (422 otherwise).
+        """
+        return add_to_journey(casework().record_addendum, journey_id, **data)

@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from api.resources.writes import change_journey
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, add_to_journey, change_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import AssignCareTeamMemberSchema, UnassignCareTeamMemberSchema
 from api.services import casework
@@ -25,19 +25,29 @@ blp = Blueprint(
 class CareTeam(MethodView):
     @blp.arguments(AssignCareTeamMemberSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Put a practitioner on the care team in one of their roles."""
-        return change_journey(casework().assign_care_team_member, journey_id, **data)
+    @blp.doc(operationId="assign_care_team_member")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Put a practitioner on the care team in one of their roles.
+
+        Clinical lead or intake coordinator. The practitioner must hold that role (409
+        `practitioner_lacks_role`) and not be on the team in it already (409
+        `already_on_care_team`).
+        """
+        return add_to_journey(casework().assign_care_team_member, journey_id, **data)
 
 
 @blp.route("/<uuid:practitioner_id>")
 class CareTeamMember(MethodView):
     @blp.arguments(UnassignCareTeamMemberSchema, location="json", required=False)
     @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="unassign_care_team_member")
     def delete(
         self, data: dict[str, Any], journey_id: UUID, practitioner_id: UUID
     ) -> dict[str, Any]:
-        """Take a practitioner off the care team (recorded as an event, not a deletion)."""
+        """Take a practitioner off the care team (recorded as an event, not a deletion).
+
+        Clinical lead or intake coordinator. The body, an optional `reason`, may be left out.
+        """
         return change_journey(
             casework().unassign_care_team_member,
             journey_id,

@@ -7,9 +7,9 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
+from api.resources.blueprint import Blueprint
 from api.resources.reads import purpose_of_use
 from api.schemas.clients import ClientDetailsSchema, ClientSchema, ErasureSchema
 from api.schemas.common import WrittenSchema
@@ -21,8 +21,13 @@ blp = Blueprint("clients", __name__, url_prefix="/clients", description="Clients
 @blp.route("/<uuid:client_id>")
 class ClientById(MethodView):
     @blp.response(200, ClientSchema)
+    @blp.doc(operationId="get_client")
     def get(self, client_id: UUID) -> dict[str, Any]:
-        """Show a client: pseudonym, journeys, identifying details (a logged read)."""
+        """Show a client: pseudonym, journeys, identifying details (a logged read).
+
+        Every clinical role and the auditor; one access record per journey of the client. Once the
+        client's key is destroyed the identifying details read `[erased]`.
+        """
         return casework().get_client(current_actor(), client_id, purpose_of_use())
 
 
@@ -30,8 +35,13 @@ class ClientById(MethodView):
 class ClientDetails(MethodView):
     @blp.arguments(ClientDetailsSchema)
     @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="record_client_details")
     def put(self, data: dict[str, Any], client_id: UUID) -> dict[str, Any]:
-        """Record or replace a client's identifying details (encrypted under the client's key)."""
+        """Record or replace a client's identifying details (encrypted under the client's key).
+
+        Intake coordinator or clinical lead. An erased client's details cannot be recorded again
+        (409 `client_erased`).
+        """
         details = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
         return asdict(casework().record_client_details(current_actor(), client_id, details))
 
@@ -40,6 +50,13 @@ class ClientDetails(MethodView):
 class ClientErasure(MethodView):
     @blp.arguments(ErasureSchema)
     @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="erase_client")
     def post(self, data: dict[str, Any], client_id: UUID) -> dict[str, Any]:
-        """Erase a client's personal data by destroying its key (admin; after retention)."""
+        """Erase a client's personal data by destroying its key (admin; after retention).
+
+        Admin only. Refused while the retention period runs (409 `retention_period_running`, with
+        `details.retention_ends_on`) unless `retention_override` says why; a second erasure is 409
+        `client_already_erased`. Ids, codes and times stay; every text under the key reads
+        `[erased]`.
+        """
         return asdict(casework().erase_client(current_actor(), client_id, **data))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import require_operator
+from api.resources.blueprint import Blueprint
 from api.schemas.staff import ClinicRegisteredSchema, RegisterClinicSchema
 from api.services import casework
 
@@ -18,8 +18,14 @@ blp = Blueprint("clinics", __name__, url_prefix="/clinics", description="Clinics
 class Clinics(MethodView):
     @blp.arguments(RegisterClinicSchema)
     @blp.response(201, ClinicRegisteredSchema)
+    @blp.doc(operationId="register_clinic")
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Register a clinic and its first admin (needs CASEWORK_OPERATOR_TOKEN)."""
+        """Register a clinic and its first admin (needs CASEWORK_OPERATOR_TOKEN).
+
+        Only the service operator may call it, with `CASEWORK_OPERATOR_TOKEN` as the bearer token
+        (403 for anyone else). Answers the clinic's id and its first admin's `admin_id`; without
+        `follow_up_schedule`, the clinic follows the default schedule.
+        """
         require_operator()
         written, admin_id = casework().register_clinic(**data)
         return {

@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from api.resources.writes import change_journey
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, add_to_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import (
     CloseJourneySchema,
@@ -31,42 +31,68 @@ blp = Blueprint(
 class Pause(MethodView):
     @blp.arguments(PauseJourneySchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Pause sessions (not follow-ups), with a reason, review date and conditions."""
-        return change_journey(casework().pause_journey, journey_id, **data)
+    @blp.doc(operationId="pause_journey")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Pause sessions (not follow-ups), with a reason, review date and conditions.
+
+        Clinical lead, facilitator or integration therapist. While paused, scheduling is refused
+        (409 `journey_paused`); follow-ups stay owed. `review_date` is not before the day of the
+        decision.
+        """
+        return add_to_journey(casework().pause_journey, journey_id, **data)
 
 
 @blp.route("/resumption")
 class Resumption(MethodView):
     @blp.arguments(ResumeJourneySchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Resume a paused journey (clinical lead)."""
-        return change_journey(casework().resume_journey, journey_id, **data)
+    @blp.doc(operationId="resume_journey")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Resume a paused journey (clinical lead).
+
+        Clinical lead only. A journey that is not paused is 409 `journey_not_paused`; the resumption
+        comes after the pause began (409 `resumption_before_pause`).
+        """
+        return add_to_journey(casework().resume_journey, journey_id, **data)
 
 
 @blp.route("/stop")
 class Stop(MethodView):
     @blp.arguments(StopJourneySchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Stop sessions for clinical reasons (clinical lead); follow-ups continue."""
-        return change_journey(casework().stop_journey, journey_id, **data)
+    @blp.doc(operationId="stop_journey")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Stop sessions for clinical reasons (clinical lead); follow-ups continue.
+
+        Clinical lead only. Scheduled sessions are cancelled and no more can be scheduled (409
+        `journey_stopped`).
+        """
+        return add_to_journey(casework().stop_journey, journey_id, **data)
 
 
 @blp.route("/withdrawal")
 class Withdrawal(MethodView):
     @blp.arguments(RecordWithdrawalSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Record the client's withdrawal: immediate, no approval needed."""
-        return change_journey(casework().record_withdrawal, journey_id, **data)
+    @blp.doc(operationId="record_withdrawal")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Record the client's withdrawal: immediate, no approval needed.
+
+        Any clinical role. Scheduled sessions are cancelled and no more can be scheduled (409
+        `client_withdrew`); follow-ups stay owed.
+        """
+        return add_to_journey(casework().record_withdrawal, journey_id, **data)
 
 
 @blp.route("/closure")
 class Closure(MethodView):
     @blp.arguments(CloseJourneySchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Close the journey for good; open follow-ups are cancelled."""
-        return change_journey(casework().close_journey, journey_id, **data)
+    @blp.doc(operationId="close_journey")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Close the journey for good; open follow-ups are cancelled.
+
+        Clinical lead only. Scheduled sessions are cancelled too; afterwards only corrections and
+        addenda are accepted (409 `journey_closed`).
+        """
+        return add_to_journey(casework().close_journey, journey_id, **data)

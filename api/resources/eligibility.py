@@ -6,10 +6,10 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.errors import refuse_parameter
-from api.resources.writes import change_journey
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, add_to_journey, change_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import (
     GiveConsentSchema,
@@ -33,29 +33,46 @@ blp = Blueprint(
 class ScreeningDecisions(MethodView):
     @blp.arguments(RecordScreeningDecisionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Record a screening decision (clinical lead): criteria, rationale, valid-until."""
-        return change_journey(casework().record_screening_decision, journey_id, **data)
+    @blp.doc(operationId="record_screening_decision")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Record a screening decision (clinical lead): criteria, rationale, valid-until.
+
+        Clinical lead only. `valid_until` lies from the decision day to 365 days after it (409
+        `valid_until_out_of_range`); a co-signer must not be the decider (422). The latest decision
+        by clinical time is the one in force.
+        """
+        return add_to_journey(casework().record_screening_decision, journey_id, **data)
 
 
 @blp.route("/consents")
 class Consents(MethodView):
     @blp.arguments(GiveConsentSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Record a consent the client gave (supportive touch with its agreed scope)."""
-        return change_journey(casework().give_consent, journey_id, **data)
+    @blp.doc(operationId="give_consent")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Record a consent the client gave (supportive touch with its agreed scope).
+
+        Any clinical role. A consent already active is 409 `consent_already_active`; supportive
+        touch needs its agreed `scope` (422).
+        """
+        return add_to_journey(casework().give_consent, journey_id, **data)
 
 
 @blp.route("/consents/<kind>/withdrawal")
 class ConsentWithdrawal(MethodView):
     @blp.arguments(WithdrawConsentSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID, kind: str) -> dict[str, Any]:
-        """Record that the client withdrew a consent."""
+    @blp.doc(operationId="withdraw_consent")
+    def post(self, data: dict[str, Any], journey_id: UUID, kind: str) -> Created:
+        """Record that the client withdrew a consent.
+
+        Any clinical role. `kind` is a consent kind (422 otherwise); a consent not active is 409
+        `consent_not_active`, and it is withdrawn after it was given (409
+        `withdrawal_before_consent`).
+        """
         if kind not in {k.value for k in ConsentKind}:
             refuse_parameter("path", "kind", "Unknown consent kind.")
-        return change_journey(
+        return add_to_journey(
             casework().withdraw_consent, journey_id, kind=ConsentKind(kind), **data
         )
 
@@ -64,15 +81,25 @@ class ConsentWithdrawal(MethodView):
 class PreparationSessions(MethodView):
     @blp.arguments(RecordPreparationSessionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Record a preparation session that was held."""
-        return change_journey(casework().record_preparation_session, journey_id, **data)
+    @blp.doc(operationId="record_preparation_session")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Record a preparation session that was held.
+
+        Facilitator, integration therapist or clinical lead. A medicine session cannot be scheduled
+        before one is recorded (`preparation_missing`).
+        """
+        return add_to_journey(casework().record_preparation_session, journey_id, **data)
 
 
 @blp.route("/safety-plan")
 class SafetyPlan(MethodView):
     @blp.arguments(RecordSafetyPlanSchema)
     @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="record_safety_plan")
     def put(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Record (or replace) the safety plan."""
+        """Record (or replace) the safety plan.
+
+        Facilitator, integration therapist or clinical lead. Give a transport plan or an overnight
+        plan (422 otherwise); the latest plan by clinical time is the one in force.
+        """
         return change_journey(casework().record_safety_plan, journey_id, **data)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.read_models import projected
-from api.resources.reads import reader, resolve_me, today
+from api.resources.blueprint import Blueprint
+from api.resources.reads import logged_query, reader, resolve_me, today
 from api.schemas.reads import (
     FollowUpQuerySchema,
     FollowUpSummarySchema,
@@ -25,25 +25,31 @@ blp = Blueprint("follow_ups", __name__, url_prefix="/follow-ups", description="F
 class FollowUps(MethodView):
     @blp.arguments(FollowUpQuerySchema, location="query")
     @blp.response(200, WorklistPageSchema)
+    @blp.doc(operationId="list_follow_ups")
     def get(self, query: dict[str, Any]) -> Page:
-        """List follow-ups most urgent first (filters: owner or `me`, status, due dates)."""
+        """List follow-ups most urgent first (filters: owner or `me`, status, due dates).
+
+        Every clinical role and the auditor. Statuses are judged on today's date in the clinic's
+        time zone; the list is recorded in the access log as one query (`worklist`).
+        """
         actor = reader()
+        query["owner"] = resolve_me(query["owner"], actor)
         with projected(("follow_ups", "caseload"), query.pop("min_position")) as connection:
-            return queries.follow_up_worklist(
-                connection,
-                actor.clinic_id,
-                today(actor),
-                owner=resolve_me(query.pop("owner"), actor),
-                **query,
-            )
+            page = queries.follow_up_worklist(connection, actor.clinic_id, today(actor), **query)
+        return logged_query(actor, "worklist", query, page)
 
 
 @blp.route("/summary")
 class FollowUpSummary(MethodView):
     @blp.arguments(FreshnessQuerySchema, location="query")
     @blp.response(200, FollowUpSummarySchema(many=True))
+    @blp.doc(operationId="summarize_follow_ups")
     def get(self, query: dict[str, Any]) -> list[dict[str, Any]]:
-        """Count, per therapist, the follow-ups due now, overdue, and opening within 7 days."""
+        """Count, per therapist, the follow-ups due now, overdue, and opening within 7 days.
+
+        Every clinical role and the auditor. Counts only, naming no client, so nothing is logged as
+        read.
+        """
         actor = reader()
         with projected(("follow_ups",), query["min_position"]) as connection:
             return queries.follow_up_summary(connection, actor.clinic_id, today(actor))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from marshmallow import RAISE
 
 from api.auth import current_actor
+from api.conditional import ETAG_HEADER, IF_NONE_MATCH, NOT_MODIFIED, state_tag
 from api.read_models import projected
-from api.resources.reads import purpose_of_use, reader, resolve_me, today
+from api.resources.blueprint import Blueprint
+from api.resources.reads import logged_query, purpose_of_use, reader, resolve_me, today
+from api.resources.writes import Created, created
 from api.schemas.audit import JourneyExportSchema
 from api.schemas.common import HistoryQuerySchema, WrittenSchema
 from api.schemas.journey_state import JourneySchema
@@ -27,6 +26,7 @@ from api.schemas.reads import (
 from api.services import casework
 from projections import queries
 from projections.pages import Page
+from projections.timeline import revealed_entries
 
 blp = Blueprint("journeys", __name__, url_prefix="/journeys", description="Journeys of care")
 
@@ -35,59 +35,85 @@ blp = Blueprint("journeys", __name__, url_prefix="/journeys", description="Journ
 class Journeys(MethodView):
     @blp.arguments(CaseloadQuerySchema, location="query")
     @blp.response(200, CaseloadPageSchema)
+    @blp.doc(operationId="list_caseload")
     def get(self, query: dict[str, Any]) -> Page:
-        """List the caseload, most recently active first (filters: status, phase, member)."""
+        """List the caseload, most recently active first (filters: status, phase, member).
+
+        Every clinical role and the auditor. Read from the projections (`min_position` waits for a
+        write you made); the list is recorded in the access log as one query, with its filters and
+        the journeys it showed.
+        """
         actor = reader()
+        query["member"] = resolve_me(query["member"], actor)
         with projected(("caseload", "follow_ups"), query.pop("min_position")) as connection:
-            return queries.caseload(
-                connection,
-                actor.clinic_id,
-                today(actor),
-                member=resolve_me(query.pop("member"), actor),
-                **query,
-            )
+            page = queries.caseload(connection, actor.clinic_id, today(actor), **query)
+        return logged_query(actor, "caseload", query, page)
 
     @blp.arguments(RecordIntakeSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Record an intake: open a journey for a client (by pseudonym)."""
-        written = casework().record_intake(current_actor(), **data)
-        location = url_for("journeys.JourneyById", journey_id=written.id)
-        return asdict(written), 201, {"Location": location}
+    @blp.doc(operationId="record_intake")
+    def post(self, data: dict[str, Any]) -> Created:
+        """Record an intake: open a journey for a client (by pseudonym).
+
+        Intake coordinator or clinical lead; answers 201 with `Location`. Refused while the client
+        has an open journey (409 `client_has_open_journey`) or when dated more than 730 days back
+        (409 `intake_too_far_back`).
+        """
+        return created(casework().record_intake(current_actor(), **data))
 
 
 @blp.route("/<uuid:journey_id>")
 class JourneyById(MethodView):
-    @blp.arguments(HistoryQuerySchema, location="query", unknown=RAISE)  # refuse, never ignore
-    @blp.response(200, JourneySchema)
+    @blp.arguments(HistoryQuerySchema, location="query")
+    @blp.response(200, JourneySchema, headers=ETAG_HEADER)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @blp.doc(operationId="get_journey", parameters=[IF_NONE_MATCH])
     def get(
         self, query: dict[str, Any], journey_id: UUID
     ) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Show a journey as it stands now, at `?version=`, or as recorded at `?as_of=`."""
+        """Show a journey as it stands now, at `?version=`, or as recorded at `?as_of=`.
+
+        Every clinical role and the auditor; a logged read (purpose in `Casework-Purpose`). The
+        journey is replayed from its events; the `ETag` (`"<version>.<digest>"`) answers
+        `If-None-Match` with 304 and, sent as `If-Match`, holds the next write to this version.
+        An `as_of` before anything was recorded is a 404.
+        """
         state = casework().get_journey(
             current_actor(), journey_id, purpose=purpose_of_use(), **query
         )
-        return state, 200, {"ETag": f'"{state["version"]}"'}
+        return state, 200, {"ETag": state_tag(state["version"], state)}
 
 
 @blp.route("/<uuid:journey_id>/timeline")
 class JourneyTimeline(MethodView):
     @blp.arguments(TimelineQuerySchema, location="query")
     @blp.response(200, TimelinePageSchema)
+    @blp.doc(operationId="list_timeline")
     def get(self, query: dict[str, Any], journey_id: UUID) -> Page:
-        """List a journey's timeline in recorded order (`as_of`: as it was then)."""
+        """List a journey's timeline in recorded order (`as_of`: as it was then).
+
+        Every clinical role and the auditor; a logged read. Each entry names who recorded it, in
+        which role, when it happened and when it was recorded, with its corrections beside it.
+        """
         actor = reader()
-        casework().record_access(actor, journey_id, "timeline", purpose_of_use())  # 404 if not ours
+        journey = casework().record_access(actor, journey_id, "timeline", purpose_of_use())
         with projected(("timeline",), query.pop("min_position")) as connection:
             page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
-        return Page(casework().vault.reveal_all(page.items), page.next)
+        clients = {journey_id: journey.client_id}
+        return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)
 
 
 @blp.route("/<uuid:journey_id>/export")
 class JourneyExport(MethodView):
     @blp.response(200, JourneyExportSchema)
+    @blp.doc(operationId="export_journey")
     def get(self, journey_id: UUID) -> tuple[dict[str, Any], int, dict[str, str]]:
-        """Export a journey's complete record: state, events, corrections, integrity proof."""
+        """Export a journey's complete record: state, events, corrections, integrity proof.
+
+        Every clinical role and the auditor; a logged read, answered as a JSON attachment. Each
+        event carries its stored form and its link, so the proof can be checked against a checkpoint
+        kept outside Casework.
+        """
         record = casework().export_journey(current_actor(), journey_id, purpose_of_use())
         disposition = f'attachment; filename="journey-{journey_id}.json"'
         return record, 200, {"Content-Disposition": disposition}

@@ -6,16 +6,23 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
+from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_actor
 from api.errors import refuse_parameter
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
-from api.schemas.staff import GrantRoleSchema, PractitionerSchema, RegisterPractitionerSchema
+from api.schemas.staff import (
+    GrantRoleSchema,
+    PractitionerSchema,
+    RegisterPractitionerSchema,
+    RevokeRoleSchema,
+)
 from api.services import casework
 from casework.practitioner import Practitioner
-from casework.roles import Role
+from casework.roles import Actor, Role
 
 blp = Blueprint(
     "practitioners", __name__, url_prefix="/practitioners", description="Staff and roles (admin)"
@@ -26,16 +33,26 @@ blp = Blueprint(
 class Practitioners(MethodView):
     @blp.arguments(RegisterPractitionerSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Register a practitioner in the caller's clinic."""
-        return asdict(casework().register_practitioner(current_actor(), **data))
+    @blp.doc(operationId="register_practitioner")
+    def post(self, data: dict[str, Any]) -> Created:
+        """Register a practitioner in the caller's clinic.
+
+        Admin only. A practitioner holds one to six roles, each checked again wherever it is used (a
+        care team, a session's facilitators).
+        """
+        return created(casework().register_practitioner(current_actor(), **data))
 
 
 @blp.route("/<uuid:practitioner_id>")
 class PractitionerById(MethodView):
     @blp.response(200, PractitionerSchema)
+    @blp.doc(operationId="get_practitioner")
     def get(self, practitioner_id: UUID) -> Practitioner:
-        """Show a practitioner of the caller's clinic."""
+        """Show a practitioner of the caller's clinic.
+
+        Any staff member of the clinic and its auditor may read it, with `role_changes`: every role
+        granted or revoked, by whom and why. A practitioner of another clinic is a 404.
+        """
         return casework().get_practitioner(current_actor(), practitioner_id)
 
 
@@ -43,16 +60,38 @@ class PractitionerById(MethodView):
 class PractitionerRoles(MethodView):
     @blp.arguments(GrantRoleSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], practitioner_id: UUID) -> dict[str, Any]:
-        """Grant a practitioner another role."""
-        return asdict(casework().grant_role(current_actor(), practitioner_id, data["role"]))
+    @blp.doc(operationId="grant_role")
+    def post(self, data: dict[str, Any], practitioner_id: UUID) -> Created:
+        """Grant a practitioner another role, with a reason (another admin, or the operator).
+
+        Another admin of the clinic, or the operator with `CASEWORK_OPERATOR_TOKEN`. Nobody changes
+        their own roles (409 `cannot_change_own_roles`); a role already held is 409
+        `role_already_held`.
+        """
+        return created(
+            casework().grant_role(_role_changer(), practitioner_id, data["role"], data["reason"])
+        )
 
 
 @blp.route("/<uuid:practitioner_id>/roles/<role>")
 class PractitionerRole(MethodView):
+    @blp.arguments(RevokeRoleSchema, location="json")
     @blp.response(200, WrittenSchema)
-    def delete(self, practitioner_id: UUID, role: str) -> dict[str, Any]:
-        """Revoke a role from a practitioner (recorded as an event)."""
+    @blp.doc(operationId="revoke_role")
+    def delete(self, data: dict[str, Any], practitioner_id: UUID, role: str) -> dict[str, Any]:
+        """Revoke a role from a practitioner, with a reason (recorded as an event).
+
+        Another admin of the clinic, or the operator. A role not held is 409 `role_not_held`, an
+        unknown role 422. Care-team places the practitioner held in that role show `lacks_role:
+        true` until someone replaces them.
+        """
         if role not in {r.value for r in Role}:
             refuse_parameter("path", "role", "Unknown role.")
-        return asdict(casework().revoke_role(current_actor(), practitioner_id, Role(role)))
+        return asdict(
+            casework().revoke_role(_role_changer(), practitioner_id, Role(role), data["reason"])
+        )
+
+
+def _role_changer() -> Actor | None:
+    """Return the admin changing a role, or None for the operator (CASEWORK_OPERATOR_TOKEN)."""
+    return None if g.is_operator else current_actor()

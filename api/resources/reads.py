@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from http import HTTPStatus
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from casework.access_log import Purpose
 from casework.permissions import acting_role
 from casework.roles import Actor
 from projections import queries
+from projections.pages import Page
 
 
 def reader() -> Actor:
@@ -47,6 +49,16 @@ def purpose_of_use() -> Purpose | None:
     return Purpose(value)
 
 
+def logged_query(actor: Actor, endpoint: str, filters: dict[str, Any], page: Page) -> Page:
+    """Record that the actor listed these clients (one query record), then return the page.
+
+    A list whose query record cannot be written is not answered (the store error is a 503).
+    """
+    journeys = [item["journey_id"] for item in page.items]
+    casework().record_query(actor, endpoint, filters, journeys, purpose_of_use())
+    return page
+
+
 def clinic_zone(actor: Actor) -> ZoneInfo:
     """Return the time zone of the caller's clinic (clinics are kept in memory once read)."""
     return ZoneInfo(casework().get_clinic(actor.clinic_id).time_zone)
@@ -68,6 +80,7 @@ def clients_of(connection: Connection, journey_ids: set[UUID]) -> dict[UUID, UUI
         abort(
             HTTPStatus.SERVICE_UNAVAILABLE,
             message="The caseload read model lacks journeys of this read; retry shortly.",
+            reason="read_models_behind",
             headers={"Retry-After": "1"},
         )
     return clients

@@ -6,15 +6,16 @@ from typing import Any
 
 from flask import Response, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.csv_export import csv_response, wants_csv
 from api.errors import refuse_parameter
 from api.read_models import projected
+from api.resources.blueprint import Blueprint
 from api.resources.reads import clients_of, clinic_zone, purpose_of_use, reader
 from api.schemas.reads import DecisionPageSchema, DecisionQuerySchema
 from api.services import casework
 from projections import queries
+from projections.decisions import revealed_decisions
 from projections.pages import Page
 
 blp = Blueprint("register", __name__, url_prefix="/decisions", description="Decision register")
@@ -51,19 +52,27 @@ class Decisions(MethodView):
         description="A page of decisions; or, as CSV, every match in one file.",
         success=True,
     )
+    @blp.doc(operationId="list_decisions")
     def get(self, query: dict[str, Any]) -> Page | Response:
         """List decisions, newest first (filters: kind, local date range, decider, journey).
 
+        Every clinical role and the auditor; each journey on a page is logged as read.
         With `format=csv` or `Accept: text/csv`: every matching decision as one CSV file, no
         pages; each journey in it is logged as read (endpoint `decisions_export`).
         """
         actor = reader()
         min_position = query.pop("min_position")
         if query.pop("format") != "csv" and not wants_csv():
-            with projected(("decisions",), min_position) as connection:
-                return queries.decision_register(
+            with projected(("decisions", "caseload"), min_position) as connection:
+                page = queries.decision_register(
                     connection, actor.clinic_id, clinic_zone(actor), **query
                 )
+                clients = clients_of(connection, {row["journey_id"] for row in page.items})
+            # Rationales, criteria and conditions are a client's text: each journey shown is read.
+            casework().record_accesses(actor, clients, "decisions", purpose_of_use())
+            return Page(
+                revealed_decisions(casework().vault.reader(), clients, page.items), page.next
+            )
         for page_parameter in ("after", "limit"):
             if page_parameter in request.args:
                 refuse_parameter("query", page_parameter, "A CSV export has no pages.")
@@ -77,4 +86,5 @@ class Decisions(MethodView):
             )
             clients = clients_of(connection, {row["journey_id"] for row in rows})
         casework().record_accesses(actor, clients, "decisions_export", purpose)
+        rows = revealed_decisions(casework().vault.reader(), clients, rows)
         return csv_response(rows, CSV_COLUMNS, "decisions.csv")

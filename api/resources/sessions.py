@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from api.resources.writes import change_journey
+from api.resources.blueprint import Blueprint
+from api.resources.writes import Created, add_to_journey
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import (
     CancelSessionSchema,
@@ -30,18 +30,30 @@ blp = Blueprint(
 class Sessions(MethodView):
     @blp.arguments(ScheduleSessionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID) -> dict[str, Any]:
-        """Schedule a session; refused (409) with every missing precondition named."""
-        return change_journey(casework().schedule_session, journey_id, **data)
+    @blp.doc(operationId="schedule_session")
+    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+        """Schedule a session; refused (409) with every missing precondition named.
+
+        Facilitator, clinical lead or intake coordinator. The refusal lists in `details.blockers`
+        every precondition missing: an eligible, unexpired screening, treatment consent, a
+        preparation session, a safety plan, a facilitator on the care team. Refused too while the
+        journey is paused, stopped, withdrawn or closed.
+        """
+        return add_to_journey(casework().schedule_session, journey_id, **data)
 
 
 @blp.route("/<uuid:session_id>/rescheduling")
 class SessionRescheduling(MethodView):
     @blp.arguments(RescheduleSessionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> dict[str, Any]:
-        """Move a scheduled session to another time, with a reason."""
-        return change_journey(
+    @blp.doc(operationId="reschedule_session")
+    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> Created:
+        """Move a scheduled session to another time, with a reason.
+
+        Facilitator, clinical lead or intake coordinator. Only a scheduled session moves (409
+        `session_held`, `session_cancelled`); the new times pass the checks scheduling does.
+        """
+        return add_to_journey(
             casework().reschedule_session, journey_id, session_id=session_id, **data
         )
 
@@ -50,17 +62,29 @@ class SessionRescheduling(MethodView):
 class SessionCancellation(MethodView):
     @blp.arguments(CancelSessionSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> dict[str, Any]:
-        """Cancel a scheduled session, with a reason."""
-        return change_journey(casework().cancel_session, journey_id, session_id=session_id, **data)
+    @blp.doc(operationId="cancel_session")
+    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> Created:
+        """Cancel a scheduled session, with a reason.
+
+        Facilitator, clinical lead or intake coordinator. Only a scheduled session is cancelled (409
+        `session_held`, `session_cancelled`).
+        """
+        return add_to_journey(casework().cancel_session, journey_id, session_id=session_id, **data)
 
 
 @blp.route("/<uuid:session_id>/outcome")
 class SessionOutcome(MethodView):
     @blp.arguments(RecordSessionOutcomeSchema)
     @blp.response(201, WrittenSchema)
-    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> dict[str, Any]:
-        """Record a held session: facilitators, times, doses, touch, adverse event."""
-        return change_journey(
+    @blp.doc(operationId="record_session_outcome")
+    def post(self, data: dict[str, Any], journey_id: UUID, session_id: UUID) -> Created:
+        """Record a held session: facilitators, times, doses, touch, adverse event.
+
+        Facilitator or clinical lead. The screening in force when it started must be eligible and
+        valid that day, its facilitators on the care team and enough of them
+        (`too_few_facilitators`), and touch within an active touch consent's scope. The follow-ups
+        it owes are dated from the day it was held, in the clinic's time zone.
+        """
+        return add_to_journey(
             casework().record_session_outcome, journey_id, session_id=session_id, **data
         )

@@ -2,21 +2,61 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+import json
+from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from api.schemas.common import QuerySchema, day
 from api.schemas.journey_state import JourneySchema
 from api.schemas.reads import ReadQuerySchema, TimelineEntrySchema, page_schema
+from casework.checkpoints import BODY_FIELDS
+
+MAX_CHECKPOINT_TEXT = 4096
 
 
-class IntegrityQuerySchema(Schema):
+class CheckpointField(fields.Field[dict[str, Any]]):
+    """A checkpoint an auditor kept, as the JSON text `/audit/checkpoints/latest` answered."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or len(value) > MAX_CHECKPOINT_TEXT:
+            raise ValidationError(
+                f"Must be a checkpoint's JSON, at most {MAX_CHECKPOINT_TEXT} characters."
+            )
+        try:
+            checkpoint = json.loads(value)
+        except (ValueError, RecursionError):
+            raise ValidationError("Must be a checkpoint's JSON: this is not JSON.") from None
+        if not isinstance(checkpoint, dict) or set(checkpoint) != {*BODY_FIELDS, "signature"}:
+            raise ValidationError("Must be a checkpoint's JSON: its fields are not a checkpoint's.")
+        return checkpoint
+
+
+class IntegrityQuerySchema(QuerySchema):
     journey_id = fields.UUID(
-        load_default=None, metadata={"description": "Check one journey; the whole store if absent."}
+        load_default=None,
+        metadata={"description": "Check one journey; the clinic's history if absent."},
     )
+    checkpoint = CheckpointField(
+        load_default=None,
+        metadata={
+            "description": "A checkpoint you kept (its JSON, URL-encoded): the store must still"
+            " hold everything it covered. Not with journey_id."
+        },
+    )
+
+    @validates_schema
+    def one_question(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("journey_id") and data.get("checkpoint"):
+            raise ValidationError("Check a journey or a kept checkpoint, not both.", "checkpoint")
 
 
 class BreakSchema(Schema):
     problem = fields.String(
-        metadata={"description": "altered, missing, out_of_order, unreadable, reordered, bad_seal"}
+        metadata={
+            "description": "altered, missing, added, out_of_order, reordered, unreadable,"
+            " bad_checkpoint, checkpoint_missing, checkpoint_mismatch"
+        }
     )
     detail = fields.String()
     position = fields.Integer(allow_none=True, metadata={"description": "Log position, if known."})
@@ -24,25 +64,51 @@ class BreakSchema(Schema):
     version = fields.Integer(allow_none=True)
 
 
-class SealedHeadSchema(Schema):
-    from_position = fields.Integer()
-    to_position = fields.Integer()
-    version = fields.Integer(metadata={"description": "The stream's last version in the range."})
-    link = fields.String(metadata={"description": "That event's link (SHA-256, hex)."})
-    signature = fields.String(metadata={"description": "The seal's HMAC-SHA256 (hex)."})
+class CheckpointSchema(Schema):
+    format = fields.String()
+    scope = fields.String(metadata={"description": "The clinic's id, or `log` for the whole log."})
+    sequence = fields.Integer()
+    through_position = fields.Integer()
+    event_count = fields.Integer(metadata={"description": "Events of the history through it."})
+    log_digest = fields.String(metadata={"description": "Running SHA-256 over their entries."})
+    heads_root = fields.String(metadata={"description": "Merkle root of the heads it covered."})
+    previous = fields.String(metadata={"description": "SHA-256 of the checkpoint before it."})
+    signed_at = fields.String()
+    key_id = fields.String(metadata={"description": "Names the Ed25519 key that signed it."})
+    signature = fields.String(metadata={"description": "Ed25519, unpadded base64url."})
+
+
+class HeadProofSchema(Schema):
+    version = fields.Integer(metadata={"description": "The journey's version it covered."})
+    link = fields.String()
+    position = fields.Integer()
+    index = fields.Integer(metadata={"description": "The leaf's index among the heads."})
+    size = fields.Integer(metadata={"description": "How many heads the checkpoint covered."})
+    path = fields.List(fields.String(), metadata={"description": "The Merkle audit path (hex)."})
+
+
+class StreamProofSchema(Schema):
+    checkpoint = fields.Nested(CheckpointSchema)
+    head = fields.Nested(HeadProofSchema)
 
 
 class IntegrityReportSchema(Schema):
     intact = fields.Boolean()
     first_break = fields.Nested(BreakSchema, allow_none=True)
     breaks = fields.List(fields.Nested(BreakSchema), metadata={"description": "In log order."})
+    scope = fields.String(metadata={"description": "Whose history was checked."})
     last_position = fields.Integer()
     events_checked = fields.Integer()
-    seals_checked = fields.Integer()
-    sealed_through = fields.Integer(metadata={"description": "The last position a seal covers."})
-    unsealed_events = fields.Integer(metadata={"description": "Written since the last seal."})
-    sealed_heads = fields.List(
-        fields.Nested(SealedHeadSchema), metadata={"description": "One journey's check only."}
+    checkpoints_checked = fields.Integer()
+    sealed_through = fields.Integer(
+        metadata={"description": "The last position the newest checkpoint covers."}
+    )
+    unsealed_events = fields.Integer(metadata={"description": "Written since the last checkpoint."})
+    oldest_unsealed_age_seconds = fields.Float(allow_none=True)
+    proof = fields.Nested(
+        StreamProofSchema,
+        allow_none=True,
+        metadata={"description": "One journey's check only: the checkpoint that covers its head."},
     )
 
 
@@ -52,6 +118,9 @@ class ExportedEventSchema(Schema):
     recorded_at = fields.DateTime()
     previous_link = fields.String()
     link = fields.String()
+    stored = fields.Dict(
+        metadata={"description": "The stored form the link is taken over (text still sealed)."}
+    )
     data = fields.Dict(metadata={"description": "Every field of the event, as plain values."})
 
 
@@ -64,8 +133,8 @@ class JourneyExportSchema(Schema):
 class CorrectionQuerySchema(ReadQuerySchema):
     journey = fields.UUID(load_default=None)
     corrector = fields.UUID(load_default=None, metadata={"description": "Who corrected."})
-    recorded_from = fields.Date(load_default=None, metadata={"description": "Clinic-local date."})
-    recorded_to = fields.Date(load_default=None, metadata={"description": "Inclusive."})
+    recorded_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    recorded_to = day(load_default=None, metadata={"description": "Inclusive."})
 
 
 class CorrectionEntrySchema(TimelineEntrySchema):

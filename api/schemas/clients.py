@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from api.schemas.common import optional_text, text
+from api.schemas.common import day, optional_text, text
 
 ERASED_NOTE = "Reads `[erased]` once the client's key was destroyed."
 
@@ -13,7 +13,7 @@ class ClientDetailsSchema(Schema):
     """Identifying details: each is encrypted under the client's own key before it is stored."""
 
     name = text(required=True, metadata={"description": "Full name."})
-    date_of_birth = fields.Date(required=True)
+    date_of_birth = day(required=True)
     contact = optional_text(500)
     support_contact = optional_text(500)
 

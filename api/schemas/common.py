@@ -1,14 +1,70 @@
-"""Field builders and the schemas every resource shares."""
+"""Field builders and the schemas every resource shares.
+
+One type per kind of input (STYLE.md rule 17): free text is `Text`, a moment is `Moment`, a
+calendar date is `Day`, a page cursor is `Cursor`, a whole number is `WholeNumber`, an amount is
+`Amount`, a closed vocabulary is `Choice`, and a correction's new value is `Scalar`. Each refuses
+what the stores or Python cannot hold with a 422 naming the field, so a schema built from them
+needs no checks of its own, and tests/api/test_hostile_input.py covers a new field without a
+new test (tests/api/test_input_types.py fails when a schema uses a raw marshmallow field).
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from casework.bounds import INT64_MAX, INT64_MIN, OUT_OF_RANGE, in_range
+from projections.pages import InvalidCursor, parse_cursor
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
+MAX_CURSOR = 1_000
+"""Characters: every cursor this API gives out is far shorter."""
+AMOUNT_LIMIT = Decimal(10) ** 9
+"""An amount's magnitude must stay below this (no dose or count comes near it)."""
+
+
+def _noncharacters() -> str:
+    """Return the noncharacters as a regex class body: U+FDD0..U+FDEF and U+xFFFE/U+xFFFF."""
+    planes = "".join(f"\\U{plane:04X}FFFE\\U{plane:04X}FFFF" for plane in range(17))
+    return "\\uFDD0-\\uFDEF" + planes
+
+
+FORBIDDEN_CHARACTER = re.compile(
+    "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff" + _noncharacters() + "]"
+)
+"""Control characters (C0 but tab and newline, DEL, C1), lone surrogates and noncharacters."""
+
+
+def refuse_forbidden_characters(value: str) -> None:
+    """Raise ValidationError naming the kind of character (never the text) that is refused."""
+    found = FORBIDDEN_CHARACTER.search(value)
+    if found is None:
+        return
+    character = found.group()
+    if character == "\x00":
+        raise ValidationError("Must not contain NUL.")
+    if "\ud800" <= character <= "\udfff":
+        raise ValidationError("Must not contain lone surrogates (unpaired UTF-16 halves).")
+    if unicodedata.category(character) == "Cc":
+        raise ValidationError("Must not contain control characters (newline and tab are fine).")
+    raise ValidationError("Must not contain Unicode noncharacters.")
+
+
+def normalised(value: str) -> str:
+    """Return checked text with line endings as `\\n` (forms send CRLF), in Unicode NFC.
+
+    Raises ValidationError for the characters `refuse_forbidden_characters` names.
+    """
+    lines = value.replace("\r\n", "\n").replace("\r", "\n")
+    refuse_forbidden_characters(lines)
+    return unicodedata.normalize("NFC", lines)
 
 
 def not_blank(value: str) -> None:
@@ -17,14 +73,110 @@ def not_blank(value: str) -> None:
         raise ValidationError("Must not be blank.")
 
 
-def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> fields.String:
-    """Return a string field that refuses blank and over-long values."""
-    return fields.String(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+class Text(fields.String):
+    """Free text: no control characters but newline and tab, no lone surrogates or
+    noncharacters, normalised to NFC, then bounded by the field's length validator."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return normalised(super()._deserialize(value, attr, data, **kwargs))
 
 
-def whole_number(**kwargs: Any) -> fields.Integer:
-    """Return an integer field that refuses 90.5 instead of cutting it to 90."""
-    return fields.Integer(strict=True, **kwargs)
+class Choice(fields.String):
+    """One of a closed list of codes (a query's `status`, `kind`, `format`): no free text."""
+
+    def __init__(self, choices: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(validate=validate.OneOf(list(choices)), **kwargs)
+
+
+class Moment(fields.AwareDateTime):
+    """A time with its offset, in the years the record holds (1900..2199)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment_value = super()._deserialize(value, attr, data, **kwargs)
+        if not in_range(moment_value):  # before any comparison or shift by the offset
+            raise ValidationError(OUT_OF_RANGE)
+        return moment_value
+
+
+class Day(fields.Date):
+    """A calendar date in the years the record holds (1900..2199)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day_value = super()._deserialize(value, attr, data, **kwargs)
+        if not in_range(day_value):
+            raise ValidationError(OUT_OF_RANGE)
+        return day_value
+
+
+class WholeNumber(fields.Integer):
+    """A whole number that fits a signed 64-bit column; in a body, 90.5 is refused, not cut."""
+
+    def __init__(self, *, in_query: bool = False, **kwargs: Any) -> None:
+        given = kwargs.pop("validate", None) or []
+        given = [given] if callable(given) else list(given)
+        bounds = validate.Range(INT64_MIN, INT64_MAX, error="Must fit in 64 bits.")
+        super().__init__(strict=not in_query, validate=[bounds, *given], **kwargs)
+
+
+class Amount(fields.Decimal):
+    """A finite decimal below AMOUNT_LIMIT in magnitude (so rounding and comparing are safe)."""
+
+    def _validated(self, value: Any) -> Decimal:
+        amount_value = super()._validated(value)
+        if amount_value is not None and not abs(amount_value) < AMOUNT_LIMIT:
+            raise ValidationError(f"Must be less than {AMOUNT_LIMIT:,} in magnitude.")
+        return amount_value
+
+
+class Cursor(fields.String):
+    """A page cursor this API gave out: its shape is checked here, its parts by the query."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        cursor_value = super()._deserialize(value, attr, data, **kwargs)
+        if len(cursor_value) > MAX_CURSOR:
+            raise ValidationError("Not a cursor this API gave out.")
+        try:
+            parse_cursor(cursor_value)
+        except InvalidCursor as error:
+            raise ValidationError(str(error)) from None
+        return cursor_value
+
+
+class Scalar(fields.Raw):
+    """A JSON null, true/false, whole number or text (a correction's new value, typed later)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise ValidationError("Must fit in 64 bits.")
+            return value
+        if isinstance(value, str):
+            if len(value) > LONG_TEXT:
+                raise ValidationError(f"Longer than maximum length {LONG_TEXT}.")
+            return normalised(value)
+        raise ValidationError("Must be null, true, false, a whole number or text.")
+
+
+def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> Text:
+    """Return a text field that refuses blank and over-long values."""
+    return Text(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def optional_text(max_length: int = LONG_TEXT) -> Text:
+    """Return an optional, nullable text field with a length limit."""
+    return text(max_length, load_default=None, allow_none=True)
+
+
+def text_list(min_items: int = 0, max_items: int = 50, **kwargs: Any) -> fields.List[str]:
+    """Return a list of short texts with a bounded number of items."""
+    return fields.List(text(), validate=validate.Length(min=min_items, max=max_items), **kwargs)
+
+
+def whole_number(**kwargs: Any) -> WholeNumber:
+    """Return a 64-bit whole-number field (`in_query=True`: given as text in a query string)."""
+    return WholeNumber(**kwargs)
 
 
 def hundredths(value: Decimal) -> None:
@@ -33,20 +185,30 @@ def hundredths(value: Decimal) -> None:
         raise ValidationError("At most two decimal places.")
 
 
-def optional_text(max_length: int = LONG_TEXT) -> fields.String:
-    """Return an optional, nullable string field with a length limit."""
-    return text(max_length, load_default=None, allow_none=True)
+def moment(**kwargs: Any) -> Moment:
+    """Return a field for a time with offset, in the years 1900..2199."""
+    return Moment(**kwargs)
 
 
-def text_list(min_items: int = 0, max_items: int = 50, **kwargs: Any) -> fields.List[str]:
-    """Return a list of short strings with a bounded number of items."""
-    return fields.List(text(), validate=validate.Length(min=min_items, max=max_items), **kwargs)
+def day(**kwargs: Any) -> Day:
+    """Return a field for a calendar date, in the years 1900..2199."""
+    return Day(**kwargs)
+
+
+def amount(**kwargs: Any) -> Amount:
+    """Return a field for a finite decimal amount of sane magnitude."""
+    return Amount(**kwargs)
+
+
+def cursor(**kwargs: Any) -> Cursor:
+    """Return a page-cursor field (the `next` of the page before)."""
+    return Cursor(**kwargs)
 
 
 class ClinicalTimeSchema(Schema):
     """Base of every command input: when it happened in clinical time (default: now)."""
 
-    occurred_at = fields.AwareDateTime(
+    occurred_at = moment(
         load_default=None,
         metadata={"description": "When it happened (clinical time, with offset); defaults to now."},
     )
@@ -74,11 +236,18 @@ class RecordedSchema(Schema):
     version = fields.Integer(metadata={"description": "The journey version (entry) that made it."})
 
 
-class HistoryQuerySchema(Schema):
+class QuerySchema(Schema):
+    """Base of every query-string schema: an unknown parameter is refused (422), never ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class HistoryQuerySchema(QuerySchema):
     """Ask for a record as it stood at a past version, or as it was recorded at a moment."""
 
-    version = fields.Integer(validate=validate.Range(min=1), load_default=None)  # from a string
-    as_of = fields.AwareDateTime(
+    version = whole_number(in_query=True, validate=validate.Range(min=1), load_default=None)
+    as_of = moment(
         load_default=None, metadata={"description": "A moment (with offset): as recorded then."}
     )
 

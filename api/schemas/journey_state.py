@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from marshmallow import Schema, fields
 
 from api.schemas.common import RecordedSchema
+from casework.journey.values import AdverseEventSeverity, CriterionResult
+
+
+def one_of(values: type[StrEnum]) -> str:
+    """Return the codes a text field answers, for its description."""
+    return "One of: " + ", ".join(value.value for value in values) + "."
 
 
 class CareTeamMemberSchema(Schema):
     practitioner_id = fields.UUID()
     role = fields.String()
     assigned = fields.Nested(RecordedSchema)
+    lacks_role = fields.Boolean(
+        metadata={"description": "The practitioner no longer holds this role: replace them."}
+    )
+
+
+class CriterionRecordSchema(Schema):
+    category = fields.String()
+    result = fields.String(metadata={"description": one_of(CriterionResult)})
+    note = fields.String(allow_none=True)
 
 
 class ScreeningDecisionSchema(Schema):
     outcome = fields.String()
-    criteria = fields.List(fields.Dict())
+    criteria = fields.List(fields.Nested(CriterionRecordSchema))
     rationale = fields.String(allow_none=True)
     conditions = fields.List(fields.String())
     co_signer_id = fields.UUID(allow_none=True)
@@ -56,9 +73,16 @@ class SessionReadinessSchema(Schema):
 
 class DoseRecordSchema(Schema):
     kind = fields.String()
-    amount_mg = fields.Decimal(as_string=True, allow_none=True)
+    # A JSON number, as documented (a Decimal would be sent as text by Flask's JSON provider).
+    amount_mg = fields.Float(allow_none=True, metadata={"description": "Milligrams."})
     given_at = fields.DateTime(allow_none=True)
     reason = fields.String(allow_none=True)
+
+
+class AdverseEventRecordSchema(Schema):
+    severity = fields.String(metadata={"description": one_of(AdverseEventSeverity)})
+    description = fields.String()
+    action_taken = fields.String(allow_none=True)
 
 
 class SessionSchema(Schema):
@@ -75,7 +99,7 @@ class SessionSchema(Schema):
     doses = fields.List(fields.Nested(DoseRecordSchema))
     supportive_touch_used = fields.Boolean()
     touch_areas = fields.List(fields.String())
-    adverse_event = fields.Dict(allow_none=True)
+    adverse_event = fields.Nested(AdverseEventRecordSchema, allow_none=True)
     notes = fields.String(allow_none=True)
     outcome = fields.Nested(RecordedSchema, allow_none=True)
     cancellation_reason = fields.String(allow_none=True)
@@ -88,7 +112,10 @@ class FollowUpSchema(Schema):
     kind = fields.String()
     label = fields.String()
     status = fields.String(
-        metadata={"description": "upcoming, due, overdue, done_on_time, done_late or cancelled"}
+        metadata={
+            "description": "upcoming, due, overdue, done_early, done_on_time, done_late"
+            " or cancelled"
+        }
     )
     due_on = fields.Date()
     window_start = fields.Date()

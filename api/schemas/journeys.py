@@ -7,7 +7,11 @@ from marshmallow import Schema, fields, validate
 from api.schemas.common import (
     LONG_TEXT,
     ClinicalTimeSchema,
+    Scalar,
+    amount,
+    day,
     hundredths,
+    moment,
     optional_text,
     text,
     text_list,
@@ -58,7 +62,7 @@ class RecordScreeningDecisionSchema(ClinicalTimeSchema):
     rationale = optional_text()
     conditions = text_list(load_default=list)
     co_signer_id = fields.UUID(load_default=None, allow_none=True)
-    valid_until = fields.Date(load_default=None, allow_none=True)
+    valid_until = day(load_default=None, allow_none=True)
 
 
 class GiveConsentSchema(ClinicalTimeSchema):
@@ -90,15 +94,15 @@ class RecordSafetyPlanSchema(ClinicalTimeSchema):
 
 
 class ScheduleSessionSchema(ClinicalTimeSchema):
-    planned_start = fields.AwareDateTime(required=True)
-    planned_end = fields.AwareDateTime(required=True)
+    planned_start = moment(required=True)
+    planned_end = moment(required=True)
     facilitator_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=6))
     location = optional_text(500)
 
 
 class RescheduleSessionSchema(ClinicalTimeSchema):
-    planned_start = fields.AwareDateTime(required=True)
-    planned_end = fields.AwareDateTime(required=True)
+    planned_start = moment(required=True)
+    planned_end = moment(required=True)
     reason = text(LONG_TEXT, required=True)
 
 
@@ -108,10 +112,10 @@ class CancelSessionSchema(ClinicalTimeSchema):
 
 class DoseSchema(Schema):
     kind = fields.Enum(DoseKind, by_value=True, required=True)
-    amount_mg = fields.Decimal(
+    amount_mg = amount(
         load_default=None, allow_none=True, validate=[validate.Range(0, 1000), hundredths]
     )
-    given_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    given_at = moment(load_default=None, allow_none=True)
     reason = optional_text(2000)
 
 
@@ -122,8 +126,8 @@ class AdverseEventSchema(Schema):
 
 
 class RecordSessionOutcomeSchema(Schema):
-    started_at = fields.AwareDateTime(required=True)
-    ended_at = fields.AwareDateTime(required=True)
+    started_at = moment(required=True)
+    ended_at = moment(required=True)
     facilitator_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=6))
     doses = fields.List(fields.Nested(DoseSchema), required=True, validate=validate.Length(max=10))
     supportive_touch_used = fields.Boolean(load_default=False)
@@ -149,7 +153,7 @@ class RecordOutreachSchema(ClinicalTimeSchema):
 
 class PauseJourneySchema(ClinicalTimeSchema):
     reason = text(LONG_TEXT, required=True)
-    review_date = fields.Date(required=True)
+    review_date = day(required=True)
     conditions_to_resume = text_list(min_items=1, required=True)
 
 
@@ -181,7 +185,7 @@ class RecordCorrectionSchema(ClinicalTimeSchema):
         metadata={"description": "The entry corrected, by log position."},
     )
     field = text(64, required=True, metadata={"description": "e.g. rationale, valid_until"})
-    new_value = fields.Raw(required=True, allow_none=True)
+    new_value = Scalar(required=True, allow_none=True)
     reason = text(LONG_TEXT, required=True)
 
 

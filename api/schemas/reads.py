@@ -7,10 +7,18 @@ from uuid import UUID
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from api.schemas.journey_state import FollowUpSchema
+from api.schemas.common import Choice, QuerySchema, cursor, day, moment, whole_number
+from api.schemas.journey_state import CriterionRecordSchema, FollowUpSchema
 from casework.journey.values import FollowUpStatus, Phase, Status
 
 DECISION_KINDS = ("screening", "pause", "resumption", "stop", "withdrawal", "closure")
+PAGE_SIZE = 50
+"""Rows on a page of a list read that names no `limit`."""
+
+
+def page_size() -> int:
+    """Return PAGE_SIZE: a callable default, which apispec leaves out of the document."""
+    return PAGE_SIZE
 
 
 class PractitionerRef(fields.Field[UUID | str]):
@@ -25,12 +33,13 @@ class PractitionerRef(fields.Field[UUID | str]):
             raise ValidationError("Must be a practitioner id or 'me'.") from None
 
 
-class ReadQuerySchema(Schema):
+class ReadQuerySchema(QuerySchema):
     """What every list read accepts: a page cursor, a page size, and a freshness floor."""
 
-    after = fields.String(load_default=None, metadata={"description": "The `next` cursor."})
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    min_position = fields.Integer(
+    after = cursor(load_default=None, metadata={"description": "The `next` cursor."})
+    limit = whole_number(in_query=True, load_default=PAGE_SIZE, validate=validate.Range(1, 200))
+    min_position = whole_number(
+        in_query=True,
         load_default=None,
         validate=validate.Range(min=1),
         metadata={"description": "Wait (briefly) until the read models reach this log position."},
@@ -38,14 +47,14 @@ class ReadQuerySchema(Schema):
 
 
 class TimelineQuerySchema(ReadQuerySchema):
-    as_of = fields.AwareDateTime(
+    as_of = moment(
         load_default=None, metadata={"description": "Only entries recorded by this moment."}
     )
 
 
 class CaseloadQuerySchema(ReadQuerySchema):
-    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in Status]))
-    phase = fields.String(load_default=None, validate=validate.OneOf([p.value for p in Phase]))
+    status = Choice([s.value for s in Status], load_default=None)
+    phase = Choice([p.value for p in Phase], load_default=None)
     member = PractitionerRef(
         load_default=None, metadata={"description": "On the care team: an id or `me`."}
     )
@@ -53,33 +62,45 @@ class CaseloadQuerySchema(ReadQuerySchema):
 
 class FollowUpQuerySchema(ReadQuerySchema):
     owner = PractitionerRef(load_default=None, metadata={"description": "An id or `me`."})
-    status = fields.String(
-        load_default=None, validate=validate.OneOf([s.value for s in FollowUpStatus])
-    )
-    due_from = fields.Date(load_default=None)
-    due_to = fields.Date(load_default=None)
+    status = Choice([s.value for s in FollowUpStatus], load_default=None)
+    due_from = day(load_default=None)
+    due_to = day(load_default=None)
 
 
 class DecisionQuerySchema(ReadQuerySchema):
-    kind = fields.String(load_default=None, validate=validate.OneOf(DECISION_KINDS))
-    decided_from = fields.Date(load_default=None, metadata={"description": "Clinic-local date."})
-    decided_to = fields.Date(load_default=None, metadata={"description": "Inclusive."})
+    # No documented default: a generated client sends every documented default, and a CSV
+    # export refuses `limit` (it has no pages), so `format=csv` could never be asked for.
+    limit = whole_number(
+        in_query=True,
+        load_default=page_size,
+        validate=validate.Range(1, 200),
+        metadata={
+            "description": f"Rows on a page, {PAGE_SIZE} if left out. Not with format=csv"
+            " (a CSV export has no pages: 422)."
+        },
+    )
+    kind = Choice(DECISION_KINDS, load_default=None)
+    decided_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    decided_to = day(load_default=None, metadata={"description": "Inclusive."})
     decider = fields.UUID(load_default=None)
     journey = fields.UUID(load_default=None)
-    format = fields.String(
+    format = Choice(
+        ["json", "csv"],
         load_default="json",
-        validate=validate.OneOf(["json", "csv"]),
         metadata={"description": "csv: every match as one file (or send Accept: text/csv)."},
     )
 
 
-class FreshnessQuerySchema(Schema):
-    min_position = fields.Integer(load_default=None, validate=validate.Range(min=1))
+class FreshnessQuerySchema(QuerySchema):
+    min_position = whole_number(in_query=True, load_default=None, validate=validate.Range(min=1))
 
 
 class CareTeamEntrySchema(Schema):
     practitioner_id = fields.UUID()
     role = fields.String()
+    lacks_role = fields.Boolean(
+        metadata={"description": "The practitioner no longer holds this role: replace them."}
+    )
 
 
 class CaseloadEntrySchema(Schema):
@@ -123,6 +144,7 @@ class FollowUpSummarySchema(Schema):
     overdue = fields.Integer()
     next_7_days = fields.Integer(metadata={"description": "Windows opening in the next 7 days."})
     owed = fields.Integer(metadata={"description": "Every follow-up owed so far (not cancelled)."})
+    done_early = fields.Integer(metadata={"description": "Done before the window opened."})
     done_on_time = fields.Integer()
     done_late = fields.Integer()
 
@@ -136,7 +158,7 @@ class DecisionEntrySchema(Schema):
     decider_id = fields.UUID()
     decider_role = fields.String()
     outcome = fields.String(allow_none=True)
-    criteria = fields.List(fields.Dict())
+    criteria = fields.List(fields.Nested(CriterionRecordSchema))
     rationale = fields.String(allow_none=True)
     conditions = fields.List(fields.String())
     co_signer_id = fields.UUID(allow_none=True)
@@ -147,8 +169,8 @@ class DecisionEntrySchema(Schema):
 class AccessLogQuerySchema(ReadQuerySchema):
     client = fields.UUID(load_default=None)
     practitioner = fields.UUID(load_default=None)
-    accessed_from = fields.Date(load_default=None, metadata={"description": "Clinic-local date."})
-    accessed_to = fields.Date(load_default=None, metadata={"description": "Inclusive."})
+    accessed_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    accessed_to = day(load_default=None, metadata={"description": "Inclusive."})
 
 
 class AccessLogEntrySchema(Schema):
@@ -175,3 +197,24 @@ TimelinePageSchema = page_schema("TimelinePage", TimelineEntrySchema)
 WorklistPageSchema = page_schema("WorklistPage", WorklistEntrySchema)
 DecisionPageSchema = page_schema("DecisionPage", DecisionEntrySchema)
 AccessLogPageSchema = page_schema("AccessLogPage", AccessLogEntrySchema)
+
+
+class AccessQueryLogQuerySchema(ReadQuerySchema):
+    journey = fields.UUID(load_default=None, metadata={"description": "Lists that showed it."})
+    practitioner = fields.UUID(load_default=None)
+    accessed_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    accessed_to = day(load_default=None, metadata={"description": "Inclusive."})
+
+
+class AccessQueryEntrySchema(Schema):
+    position = fields.Integer()
+    accessed_at = fields.DateTime()
+    practitioner_id = fields.UUID()
+    role = fields.String()
+    endpoint = fields.String(metadata={"description": "caseload or worklist"})
+    filters = fields.List(fields.String(), metadata={"description": "`name=value`, as asked."})
+    purpose = fields.String()
+    journey_ids = fields.List(fields.UUID(), metadata={"description": "The journeys it showed."})
+
+
+AccessQueryPageSchema = page_schema("AccessQueryPage", AccessQueryEntrySchema)

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.common import WrittenSchema, text, text_list, whole_number
+from api.schemas.common import Choice, WrittenSchema, day, text, text_list, whole_number
 from casework.clinic import FOLLOW_UP_KINDS
 from casework.roles import Role
 
 
 class FollowUpRuleSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(FOLLOW_UP_KINDS))
+    kind = Choice(FOLLOW_UP_KINDS, required=True)
     label = text(required=True)
     due_day = whole_number(required=True, validate=validate.Range(0, 365))
     window_start_day = whole_number(required=True, validate=validate.Range(0, 365))
     window_end_day = whole_number(required=True, validate=validate.Range(0, 365))
-    owner_role = fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    owner_role = Choice([r.value for r in Role], required=True)
 
 
 class RegisterClinicSchema(Schema):
@@ -41,7 +41,7 @@ class ClinicRegisteredSchema(WrittenSchema):
 class CredentialSchema(Schema):
     kind = text(required=True, metadata={"description": "e.g. licence"})
     number = text(required=True)
-    valid_until = fields.Date(load_default=None, allow_none=True)
+    valid_until = day(load_default=None, allow_none=True)
 
 
 class RegisterPractitionerSchema(Schema):
@@ -57,6 +57,28 @@ class RegisterPractitionerSchema(Schema):
 
 class GrantRoleSchema(Schema):
     role = fields.Enum(Role, by_value=True, required=True)
+    reason = text(
+        required=True,
+        metadata={"description": "Why the role is granted (kept on the staff record, plain)."},
+    )
+
+
+class RevokeRoleSchema(Schema):
+    reason = text(
+        required=True,
+        metadata={"description": "Why the role is revoked (kept on the staff record, plain)."},
+    )
+
+
+class RoleChangeSchema(Schema):
+    change = fields.String(metadata={"description": "granted or revoked"})
+    role = fields.String()
+    reason = fields.String()
+    actor_id = fields.UUID(allow_none=True, metadata={"description": "None: the operator."})
+    actor_role = fields.String()
+    occurred_at = fields.DateTime()
+    recorded_at = fields.DateTime()
+    version = fields.Integer(metadata={"description": "The practitioner's version it made."})
 
 
 class PractitionerSchema(Schema):
@@ -67,6 +89,10 @@ class PractitionerSchema(Schema):
     roles = fields.Method("sorted_roles")
     credentials = fields.List(fields.Nested(CredentialSchema))
     modalities = fields.List(fields.String())
+    role_changes = fields.List(
+        fields.Nested(RoleChangeSchema),
+        metadata={"description": "Every role granted or revoked since registration, oldest first."},
+    )
 
     def sorted_roles(self, practitioner: object) -> list[str]:
         return sorted(getattr(practitioner, "roles", []))

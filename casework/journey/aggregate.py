@@ -6,6 +6,7 @@ because those run again on every replay.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -21,10 +22,20 @@ from casework.journey.rules import (
     adverse_event_values,
     check_doses,
     check_screening_input,
-    check_session_times,
-    check_touch,
     criteria_values,
     dose_values,
+)
+from casework.journey.times import (
+    check_after_session,
+    check_held_after_scheduled,
+    check_resumption_after_pause,
+    check_screening_on_session_day,
+    check_session_length,
+    check_session_start,
+    check_valid_until,
+    check_withdrawal_after_consent,
+    latest_screening,
+    record_time_violations,
 )
 from casework.journey.values import (
     ELIGIBLE_OUTCOMES,
@@ -50,19 +61,27 @@ from casework.journey.values import (
     SessionStatus,
     Status,
 )
+from casework.refusals import Refusal
 from casework.roles import Acting
+from casework.text_fields import TextFields
 
 _REFUSALS_BY_STATUS = {
     Status.PAUSED: (
-        "journey_paused",
+        Refusal.JOURNEY_PAUSED,
         "The journey is paused: no sessions until it is resumed.",
     ),
     Status.STOPPED: (
-        "journey_stopped",
+        Refusal.JOURNEY_STOPPED,
         "The journey was stopped: no further sessions.",
     ),
-    Status.WITHDRAWN: ("client_withdrew", "The client withdrew: no further sessions."),
+    Status.WITHDRAWN: (Refusal.CLIENT_WITHDREW, "The client withdrew: no further sessions."),
 }
+
+_REFUSALS_BY_SESSION_STATUS = {
+    SessionStatus.HELD: Refusal.SESSION_HELD,
+    SessionStatus.CANCELLED: Refusal.SESSION_CANCELLED,
+}
+"""Why a session that is no longer scheduled cannot be changed."""
 
 
 class Journey(ChainedAggregate):
@@ -114,7 +133,7 @@ class Journey(ChainedAggregate):
         self.screening_decisions: list[ScreeningDecision] = []
         self.consents: list[Consent] = []
         self.preparation_sessions: list[PreparationSession] = []
-        self.safety_plan: SafetyPlan | None = None
+        self.safety_plans: list[SafetyPlan] = []
         self.sessions: dict[UUID, Session] = {}
         self.follow_ups: dict[UUID, FollowUp] = {}
         self.contacts: list[Contact] = []
@@ -135,7 +154,7 @@ class Journey(ChainedAggregate):
         self._check_open(acting)
         if self.care_team_member(practitioner_id, role) is not None:
             raise RuleViolation(
-                "already_on_care_team", "The practitioner already has this role here."
+                Refusal.ALREADY_ON_CARE_TEAM, "The practitioner already has this role here."
             )
         self._assign_care_team_member(*acting, practitioner_id=practitioner_id, role=role.value)
 
@@ -208,6 +227,7 @@ class Journey(ChainedAggregate):
         self._check_open(acting)
         self._check_not_ended()
         check_screening_input(outcome, criteria, rationale, conditions, valid_until, decided_on)
+        check_valid_until(valid_until, decided_on)
         if co_signer_id == acting.actor_id:
             raise InvalidInput.field("co_signer_id", "The co-signer must not be the decider.")
         self._record_screening_decision(
@@ -260,7 +280,7 @@ class Journey(ChainedAggregate):
         """Record a consent; supportive touch needs the scope the client agreed to."""
         self._check_open(acting)
         if self.active_consent(kind) is not None:
-            raise RuleViolation("consent_already_active", "This consent is already given.")
+            raise RuleViolation(Refusal.CONSENT_ALREADY_ACTIVE, "This consent is already given.")
         if kind is ConsentKind.SUPPORTIVE_TOUCH and not scope:
             raise InvalidInput.field("scope", "Name the agreed scope of supportive touch.")
         self._give_consent(*acting, kind=kind.value, scope=list(scope), notes=notes)
@@ -286,8 +306,12 @@ class Journey(ChainedAggregate):
     def withdraw_consent(self, acting: Acting, kind: ConsentKind, reason: str | None) -> None:
         """Record that the client withdrew a consent; it takes effect at once."""
         self._check_open(acting)
-        if self.active_consent(kind) is None:
-            raise RuleViolation("consent_not_active", "There is no active consent of this kind.")
+        consent = self.active_consent(kind)
+        if consent is None:
+            raise RuleViolation(
+                Refusal.CONSENT_NOT_ACTIVE, "There is no active consent of this kind."
+            )
+        check_withdrawal_after_consent(consent, acting.occurred_at)
         self._withdraw_consent(*acting, kind=kind.value, reason=reason)
 
     @event(ConsentWithdrawn)
@@ -394,50 +418,66 @@ class Journey(ChainedAggregate):
         timestamp: datetime | None = None,
     ) -> None:
         recorded = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.safety_plan = SafetyPlan(
-            emergency_contact, transport_plan, overnight_plan, notes, recorded
+        self.safety_plans.append(
+            SafetyPlan(emergency_contact, transport_plan, overnight_plan, notes, recorded)
+        )
+
+    @property
+    def safety_plan(self) -> SafetyPlan | None:
+        """Return the safety plan in force: the latest by clinical time, then by recording."""
+        return max(
+            self.safety_plans,
+            key=lambda p: (p.recorded.occurred_at, p.recorded.version),
+            default=None,
         )
 
     # -- sessions --------------------------------------------------------------------------
 
-    def session_blockers(self, on: date) -> list[str]:
-        """Return the reason codes that keep a session on `on` from being scheduled."""
-        blockers: list[str] = []
+    def session_blockers(self, on: date, at: datetime | None = None) -> list[Refusal]:
+        """Return the reason codes that keep a session on `on` (starting `at`) from being scheduled.
+
+        The screening that counts is the one in force at `at`: the latest by clinical time.
+        """
+        blockers: list[Refusal] = []
         if self.status is Status.CLOSED:
-            return ["journey_closed"]
+            return [Refusal.JOURNEY_CLOSED]
         if self.status in _REFUSALS_BY_STATUS:
             blockers.append(_REFUSALS_BY_STATUS[self.status][0])
-        latest = self.screening_decisions[-1] if self.screening_decisions else None
+        # None in force yet, but some decided later: check_session_start names that.
+        latest = latest_screening(self.screening_decisions, at) or latest_screening(
+            self.screening_decisions
+        )
         if latest is None:
-            blockers.append("screening_missing")
+            blockers.append(Refusal.SCREENING_MISSING)
         elif latest.outcome not in ELIGIBLE_OUTCOMES:
-            blockers.append("screening_not_eligible")
+            blockers.append(Refusal.SCREENING_NOT_ELIGIBLE)
         elif latest.valid_until is None or latest.valid_until < on:
-            blockers.append("screening_expired")
+            blockers.append(Refusal.SCREENING_EXPIRED)
         if not self.preparation_sessions:
-            blockers.append("preparation_missing")
+            blockers.append(Refusal.PREPARATION_MISSING)
         if self.active_consent(ConsentKind.TREATMENT) is None:
-            blockers.append("treatment_consent_missing")
+            blockers.append(Refusal.TREATMENT_CONSENT_MISSING)
         if self.safety_plan is None:
-            blockers.append("safety_plan_missing")
+            blockers.append(Refusal.SAFETY_PLAN_MISSING)
         if not any(m.role == CareRole.FACILITATOR.value for m in self.care_team):
-            blockers.append("no_facilitator_on_care_team")
+            blockers.append(Refusal.NO_FACILITATOR_ON_CARE_TEAM)
         return blockers
 
-    def _check_can_schedule(self, on: date) -> None:
-        blockers = self.session_blockers(on)
+    def _check_can_schedule(self, on: date, at: datetime) -> None:
+        blockers = self.session_blockers(on, at)
         if blockers:
             raise RuleViolation(
                 blockers[0],
                 "A session cannot be scheduled yet: " + ", ".join(blockers) + ".",
                 {"blockers": blockers},
             )
+        check_session_start(self, at)
 
     def _check_facilitators(self, facilitator_ids: list[UUID], field: str) -> None:
         for practitioner_id in facilitator_ids:
             if self.care_team_member(practitioner_id, CareRole.FACILITATOR) is None:
                 raise RuleViolation(
-                    "facilitator_not_on_care_team",
+                    Refusal.FACILITATOR_NOT_ON_CARE_TEAM,
                     f"Every practitioner in {field} must be a facilitator on the care team.",
                 )
 
@@ -446,9 +486,8 @@ class Journey(ChainedAggregate):
         if session is None:
             raise NotFound("No such session on this journey.")
         if session.status != SessionStatus.SCHEDULED.value:
-            raise RuleViolation(
-                f"session_{session.status}", f"The session is already {session.status}."
-            )
+            refusal = _REFUSALS_BY_SESSION_STATUS[SessionStatus(session.status)]
+            raise RuleViolation(refusal, f"The session is already {session.status}.")
         return session
 
     class SessionScheduled(Event):
@@ -470,13 +509,13 @@ class Journey(ChainedAggregate):
     ) -> None:
         """Schedule a medicine session; `planned_day` is its date in the clinic's time zone."""
         self._check_open(acting)
-        check_session_times(planned_start, planned_end, ("planned_start", "planned_end"))
+        check_session_length(planned_start, planned_end, ("planned_start", "planned_end"))
         if any(s.status == SessionStatus.SCHEDULED.value for s in self.sessions.values()):
             raise RuleViolation(
-                "session_already_scheduled",
+                Refusal.SESSION_ALREADY_SCHEDULED,
                 "Another session is scheduled and not yet held.",
             )
-        self._check_can_schedule(planned_day)
+        self._check_can_schedule(planned_day, planned_start)
         self._check_facilitators(facilitator_ids, "facilitator_ids")
         self._schedule_session(
             *acting,
@@ -529,8 +568,8 @@ class Journey(ChainedAggregate):
         """Move a scheduled session; every scheduling rule is checked again for the new date."""
         self._check_open(acting)
         self._scheduled_session(session_id)
-        check_session_times(planned_start, planned_end, ("planned_start", "planned_end"))
-        self._check_can_schedule(planned_day)
+        check_session_length(planned_start, planned_end, ("planned_start", "planned_end"))
+        self._check_can_schedule(planned_day, planned_start)
         self._reschedule_session(
             *acting,
             session_id=session_id,
@@ -608,29 +647,30 @@ class Journey(ChainedAggregate):
         session_day: date,
         follow_up_schedule: list[dict[str, Any]],
     ) -> None:
-        """Record a held session and schedule the follow-ups it owes from `session_day` (D0)."""
-        self._check_open(acting)
-        self._scheduled_session(session_id)
+        """Record a held session and schedule the follow-ups it owes from `session_day` (D0).
+
+        Its clinical time is `started_at`, checked against every fact the session relied on.
+        """
+        self._check_open(acting, before_intake=Refusal.SESSION_BEFORE_INTAKE)
+        session = self._scheduled_session(session_id)
         self._check_sessions_allowed()
         if self.active_consent(ConsentKind.TREATMENT) is None:
             raise RuleViolation(
-                "treatment_consent_missing",
+                Refusal.TREATMENT_CONSENT_MISSING,
                 "Treatment consent is not active: the session cannot be held.",
             )
-        check_session_times(started_at, ended_at, ("started_at", "ended_at"))
+        check_session_length(started_at, ended_at, ("started_at", "ended_at"))
+        check_held_after_scheduled(session, started_at)
+        check_session_start(self, started_at)
+        check_screening_on_session_day(self, started_at, session_day)
         if len(set(facilitator_ids)) < min_facilitators:
             raise RuleViolation(
-                "too_few_facilitators",
+                Refusal.TOO_FEW_FACILITATORS,
                 f"The clinic's protocol needs {min_facilitators} facilitator(s) per session.",
             )
         self._check_facilitators(facilitator_ids, "facilitator_ids")
         check_doses(doses, started_at, ended_at)
-        touch_consent = self.active_consent(ConsentKind.SUPPORTIVE_TOUCH)
-        check_touch(
-            supportive_touch_used,
-            touch_areas,
-            touch_consent.scope if touch_consent else None,
-        )
+        # Touch against the agreed scope is checked by the application: both are sealed here.
         owners = {m.role: m.practitioner_id for m in self.care_team}
         self._record_session_outcome(
             *acting,
@@ -686,9 +726,13 @@ class Journey(ChainedAggregate):
         if follow_up is None:
             raise NotFound("No such follow-up on this journey.")
         if follow_up.done_on is not None:
-            raise RuleViolation("follow_up_already_done", "A contact is already recorded for it.")
+            raise RuleViolation(
+                Refusal.FOLLOW_UP_ALREADY_DONE, "A contact is already recorded for it."
+            )
         if follow_up.cancelled:
-            raise RuleViolation("follow_up_cancelled", "The follow-up was cancelled at closure.")
+            raise RuleViolation(
+                Refusal.FOLLOW_UP_CANCELLED, "The follow-up was cancelled at closure."
+            )
         return follow_up
 
     class ContactRecorded(Event):
@@ -712,7 +756,8 @@ class Journey(ChainedAggregate):
         """Record an integration contact, against a follow-up (which it completes) or ad hoc."""
         self._check_open(acting)
         if follow_up_id is not None:
-            self._open_follow_up(follow_up_id)
+            follow_up = self._open_follow_up(follow_up_id)
+            check_after_session(self.sessions[follow_up.session_id], acting.occurred_at)
         self._record_contact(
             *acting,
             contact_id=contact_id,
@@ -761,7 +806,8 @@ class Journey(ChainedAggregate):
     ) -> None:
         """Record an attempt to reach the client about a follow-up that is still open."""
         self._check_open(acting)
-        self._open_follow_up(follow_up_id)
+        follow_up = self._open_follow_up(follow_up_id)
+        check_after_session(self.sessions[follow_up.session_id], acting.occurred_at)
         self._record_outreach(
             *acting,
             follow_up_id=follow_up_id,
@@ -834,7 +880,9 @@ class Journey(ChainedAggregate):
         """Lift a pause: its own decision, with a rationale."""
         self._check_open(acting)
         if self.status is not Status.PAUSED:
-            raise RuleViolation("journey_not_paused", "The journey is not paused.")
+            raise RuleViolation(Refusal.JOURNEY_NOT_PAUSED, "The journey is not paused.")
+        pause = next(d for d in reversed(self.decisions) if d.kind == "pause")
+        check_resumption_after_pause(pause.decided, acting.occurred_at)
         self._resume_journey(*acting, rationale=rationale)
 
     @event(JourneyResumed)
@@ -939,9 +987,14 @@ class Journey(ChainedAggregate):
         reason: str
 
     def record_correction(
-        self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str
+        self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str, time_zone: str
     ) -> None:
-        """Correct one field of an earlier entry (allowed after closure); the original remains."""
+        """Correct one field of an earlier entry (allowed after closure); the original remains.
+
+        A corrected time or date passes the same checks as the original entry: the correction is
+        tried on a copy of the journey (dates judged in the clinic's `time_zone`), and refused
+        with the first contradiction it would add.
+        """
         self._check_after_intake(acting)
         entry_type = type(entry).__name__
         if field not in correctable_fields(entry_type):
@@ -951,17 +1004,39 @@ class Journey(ChainedAggregate):
         value = corrected_value(field, original, new_value)
         if value == original:
             raise InvalidInput.field("new_value", "Same as the value recorded now.")
-        if field == "occurred_at" and value < self.intake.occurred_at:
-            raise InvalidInput.field("new_value", "Must not be before the intake.")
-        self._record_correction(
-            *acting,
-            corrected_version=entry.originator_version,
-            entry_type=entry_type,
-            field=field,
-            original_value=original,
-            new_value=value,
-            reason=reason,
-        )
+        correction = {
+            "corrected_version": entry.originator_version,
+            "entry_type": entry_type,
+            "field": field,
+            "original_value": original,
+            "new_value": value,
+            "reason": reason,
+        }
+        if isinstance(value, date):  # a datetime is a date too
+            self._check_corrected_times(acting, correction, time_zone)
+        self._record_correction(*acting, **correction)
+
+    def _check_corrected_times(
+        self, acting: Acting, correction: dict[str, Any], time_zone: str
+    ) -> None:
+        before = record_time_violations(self, time_zone)
+        trial = copy.deepcopy(self)
+        trial._record_correction(*acting, **correction)
+        # Which screening is in force follows from the decisions' clinical times: a correction
+        # that moves one past another is a new decision, recorded as one (read models rely on it).
+        if _in_force(self) != _in_force(trial):
+            raise RuleViolation(
+                Refusal.CORRECTION_CHANGES_SCREENING_IN_FORCE,
+                "The corrected time would change which screening decision is in force: "
+                "record a new decision instead.",
+            )
+        added = sorted(record_time_violations(trial, time_zone) - before, key=str)
+        if added:
+            reason = added[0][0]
+            raise RuleViolation(
+                reason,
+                f"The corrected {correction['field']} would contradict the record ({reason}).",
+            )
 
     def _current_value(self, entry: Any, field: str) -> Any:
         for correction in reversed(self.corrections):
@@ -1032,8 +1107,7 @@ class Journey(ChainedAggregate):
         yield from ((d, d.decided) for d in self.screening_decisions)
         yield from ((c, c.given) for c in self.consents)
         yield from ((p, p.held) for p in self.preparation_sessions)
-        if self.safety_plan is not None:
-            yield self.safety_plan, self.safety_plan.recorded
+        yield from ((p, p.recorded) for p in self.safety_plans)
         yield from ((s, s.outcome) for s in self.sessions.values() if s.outcome is not None)
         yield from ((c, c.contacted) for c in self.contacts)
         yield from ((d, d.decided) for d in self.decisions)
@@ -1047,17 +1121,21 @@ class Journey(ChainedAggregate):
         assert timestamp is not None  # the library always sets it before the event is applied
         return Recorded(actor_id, actor_role, occurred_at, timestamp, version=self.version + 1)
 
-    def _check_open(self, acting: Acting) -> None:
+    def _check_open(
+        self, acting: Acting, before_intake: Refusal = Refusal.OCCURRED_BEFORE_INTAKE
+    ) -> None:
         if self.status is Status.CLOSED:
             raise RuleViolation(
-                "journey_closed",
+                Refusal.JOURNEY_CLOSED,
                 "The journey is closed: only corrections and addenda are accepted.",
             )
-        self._check_after_intake(acting)
+        self._check_after_intake(acting, before_intake)
 
-    def _check_after_intake(self, acting: Acting) -> None:
+    def _check_after_intake(
+        self, acting: Acting, reason: Refusal = Refusal.OCCURRED_BEFORE_INTAKE
+    ) -> None:
         if acting.occurred_at < self.intake.occurred_at:
-            raise InvalidInput.field("occurred_at", "Must not be before the intake.")
+            raise RuleViolation(reason, "Nothing in a journey happens before its intake.")
 
     def _check_not_ended(self) -> None:
         if self.status in (Status.STOPPED, Status.WITHDRAWN):
@@ -1080,6 +1158,66 @@ class Journey(ChainedAggregate):
             return Phase.INTEGRATION
         if not self.screening_decisions:
             return Phase.INTAKE
-        if self.screening_decisions[-1].outcome not in ELIGIBLE_OUTCOMES:
+        latest = latest_screening(self.screening_decisions)
+        if latest is None or latest.outcome not in ELIGIBLE_OUTCOMES:
             return Phase.SCREENING
         return Phase.PREPARATION if self.session_blockers(today) else Phase.READY
+
+
+def _in_force(journey: Journey) -> int | None:
+    latest = latest_screening(journey.screening_decisions)
+    return None if latest is None else latest.decided.version
+
+
+TEXT_FIELDS: dict[type[Any], TextFields] = {
+    Journey.Event: TextFields(coded=("actor_role",)),
+    Journey.IntakeRecorded: TextFields(
+        personal=("referral_source", "primary_need", "existing_support"),
+        coded=("client_pseudonym",),
+    ),
+    Journey.CareTeamMemberAssigned: TextFields(coded=("role",)),
+    Journey.CareTeamMemberUnassigned: TextFields(personal=("reason",)),
+    Journey.ScreeningDecisionRecorded: TextFields(
+        personal=("criteria[].category", "criteria[].note", "rationale", "conditions[]"),
+        coded=("outcome", "criteria[].result"),
+    ),
+    Journey.ConsentGiven: TextFields(personal=("scope[]", "notes"), coded=("kind",)),
+    Journey.ConsentWithdrawn: TextFields(personal=("reason",), coded=("kind",)),
+    Journey.PreparationSessionRecorded: TextFields(personal=("topics[]", "notes")),
+    Journey.SafetyPlanRecorded: TextFields(
+        personal=("emergency_contact", "transport_plan", "overnight_plan", "notes")
+    ),
+    Journey.SessionScheduled: TextFields(personal=("location",)),
+    Journey.SessionRescheduled: TextFields(personal=("reason",)),
+    Journey.SessionCancelled: TextFields(personal=("reason",)),
+    Journey.SessionOutcomeRecorded: TextFields(
+        personal=(
+            "doses[].reason",
+            "touch_areas[]",
+            "adverse_event.description",
+            "adverse_event.action_taken",
+            "notes",
+        ),
+        coded=(
+            "doses[].kind",
+            "adverse_event.severity",
+            "follow_ups[].kind",
+            "follow_ups[].label",  # the clinic's schedule, not the client's
+            "follow_ups[].owner_role",
+        ),
+    ),
+    Journey.ContactRecorded: TextFields(personal=("notes",), coded=("kind",)),
+    Journey.OutreachRecorded: TextFields(personal=("notes",), coded=("channel", "outcome")),
+    Journey.JourneyPaused: TextFields(personal=("reason", "conditions_to_resume[]")),
+    Journey.JourneyResumed: TextFields(personal=("rationale",)),
+    Journey.JourneyStopped: TextFields(personal=("rationale",)),
+    Journey.ClientWithdrew: TextFields(personal=("reason",)),
+    Journey.JourneyClosed: TextFields(personal=("reason",)),
+    Journey.CorrectionRecorded: TextFields(
+        personal=("reason",),
+        coded=("entry_type", "field"),
+        corrected=("original_value", "new_value"),
+    ),
+    Journey.AddendumRecorded: TextFields(personal=("text",)),
+}
+"""Every journey event's text: personal (sealed under the client's key) or coded (plain)."""

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from casework.journey.aggregate import Journey
+from casework.journey.values import CareRole, Phase
+from casework.refusals import Refusal
 
 
-def describe_journey(journey: Journey, today: date) -> dict[str, Any]:
-    """Return the journey's state, with follow-up states and readiness judged on `today`."""
+def describe_journey(
+    journey: Journey, today: date, lacking_role: Collection[tuple[UUID, str]] = ()
+) -> dict[str, Any]:
+    """Return the journey's state, with follow-up states and readiness judged on `today`.
+
+    `lacking_role` names the care-team places (practitioner, role) whose practitioner no longer
+    holds that role: each is shown `lacks_role`, and lacking facilitators do not count as one.
+    """
     blockers = journey.session_blockers(today)
+    phase = journey.phase_on(today)
+    facilitators = [m for m in journey.care_team if m.role == CareRole.FACILITATOR.value]
+    if facilitators and all((m.practitioner_id, m.role) in lacking_role for m in facilitators):
+        if Refusal.NO_FACILITATOR_ON_CARE_TEAM not in blockers:
+            blockers.append(Refusal.NO_FACILITATOR_ON_CARE_TEAM)
+        if phase is Phase.READY:
+            phase = Phase.PREPARATION
     return {
         "id": journey.id,
         "version": journey.version,
@@ -19,13 +36,16 @@ def describe_journey(journey: Journey, today: date) -> dict[str, Any]:
         "client_id": journey.client_id,
         "client_pseudonym": journey.client_pseudonym,
         "status": journey.status.value,
-        "phase": journey.phase_on(today).value,
+        "phase": phase.value,
         "as_of_date": today,
         "referral_source": journey.referral_source,
         "primary_need": journey.primary_need,
         "existing_support": journey.existing_support,
         "intake": asdict(journey.intake),
-        "care_team": [asdict(member) for member in journey.care_team],
+        "care_team": [
+            {**asdict(m), "lacks_role": (m.practitioner_id, m.role) in lacking_role}
+            for m in journey.care_team
+        ],
         "screening_decisions": [asdict(decision) for decision in journey.screening_decisions],
         "consents": [{**asdict(c), "active": c.active} for c in journey.consents],
         "preparation_sessions": [asdict(p) for p in journey.preparation_sessions],

@@ -131,6 +131,7 @@ class FollowUpStatus(StrEnum):
     UPCOMING = "upcoming"
     DUE = "due"
     OVERDUE = "overdue"
+    DONE_EARLY = "done_early"
     DONE_ON_TIME = "done_on_time"
     DONE_LATE = "done_late"
     CANCELLED = "cancelled"
@@ -239,6 +240,8 @@ class FollowUp:
     def status_on(self, today: date) -> FollowUpStatus:
         """Return the follow-up's state on `today` (a date in the clinic's time zone)."""
         if self.done_on is not None:
+            if self.done_on < self.window_start:
+                return FollowUpStatus.DONE_EARLY
             late = self.done_on > self.window_end
             return FollowUpStatus.DONE_LATE if late else FollowUpStatus.DONE_ON_TIME
         if self.cancelled:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,8 +57,15 @@ def bearer(token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def flask_app(database_url: str) -> Iterator[Flask]:
-    app = create_app({"DATABASE_URL": database_url, "OPERATOR_TOKEN": OPERATOR_TOKEN, **TEST_KEYS})
+def flask_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "OPERATOR_TOKEN": OPERATOR_TOKEN,
+            "CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+            **TEST_KEYS,
+        }
+    )
     yield app
     app.extensions["read_models"].engine.dispose()
     app.extensions["casework"].close()

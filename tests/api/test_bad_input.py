@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from casework.application import Casework
 from casework.journey.values import ConsentKind
+from casework.refusals import Refusal
 from casework.roles import Role
 from tests.api.conftest import ApiStaff
 from tests.support.journeys import ready_journey, schedule
@@ -66,9 +67,14 @@ class Clinic:
         assert response.status_code == status, response.get_data(as_text=True)
         assert self.casework.recorder.max_notification_id() == before, "a refusal stored events"
         answer: dict[str, Any] = response.json or {}
-        assert answer["code"] == status
-        assert answer["status"] == HTTPStatus(status).phrase
-        assert answer.get("message") or answer.get("errors")
+        assert answer["code"] == answer["status"] == status
+        assert response.mimetype == "application/problem+json"
+        if "reason" in answer and status == HTTPStatus.CONFLICT:  # a refusal is its own type
+            assert answer["type"].endswith(":" + answer["reason"])
+            assert answer["title"] == Refusal(answer["reason"]).in_words
+        else:
+            assert (answer["type"], answer["title"]) == ("about:blank", HTTPStatus(status).phrase)
+        assert answer["detail"]
         return answer
 
     def field_errors(self, path: str, body: Any, role: Role = Role.CLINICAL_LEAD) -> Any:
@@ -166,7 +172,9 @@ def test_an_unknown_role_in_the_revocation_path_is_refused(
     before = casework_app.recorder.max_notification_id()
     auditor = api_staff.staff.id(Role.AUDITOR)
     response = client.delete(
-        f"/practitioners/{auditor}/roles/wizard", headers=api_staff.headers(Role.ADMIN)
+        f"/practitioners/{auditor}/roles/wizard",
+        json={"reason": "Audit finished"},
+        headers=api_staff.headers(Role.ADMIN),
     )
     assert response.status_code == 422
     assert response.json is not None
@@ -208,12 +216,6 @@ def test_a_session_planned_to_end_before_it_starts_is_refused(clinic: Clinic) ->
     assert errors == {"planned_end": ["Must be after planned_start."]}
 
 
-def test_a_session_planned_to_last_more_than_a_day_is_refused(clinic: Clinic) -> None:
-    start = NOW + timedelta(days=7)
-    body = {"planned_start": iso(start), "planned_end": iso(start + timedelta(hours=25))}
-    assert set(clinic.field_errors("/sessions", body, Role.FACILITATOR)) == {"planned_end"}
-
-
 def test_a_session_ending_before_it_starts_is_refused(clinic: Clinic, session: UUID) -> None:
     errors = clinic.outcome_errors(session, ended_at=iso(SESSION_START - timedelta(hours=1)))
     assert errors == {"ended_at": ["Must be after started_at."]}
@@ -226,21 +228,6 @@ def test_a_pause_reviewed_before_today_is_refused(clinic: Clinic) -> None:
         "conditions_to_resume": ["Support in place"],
     }
     assert set(clinic.field_errors("/pause", body)) == {"review_date"}
-
-
-def test_a_screening_decision_valid_until_before_it_was_made_is_refused(clinic: Clinic) -> None:
-    body = {
-        "outcome": "eligible",
-        "criteria": [{"category": "cardiovascular", "result": "met"}],
-        "valid_until": days_from_today(-2),
-    }
-    assert set(clinic.field_errors("/screening-decisions", body)) == {"valid_until"}
-
-
-def test_an_event_dated_before_the_intake_is_refused(clinic: Clinic) -> None:
-    body = {"duration_minutes": 60, "occurred_at": iso(NOW - timedelta(days=365))}
-    errors = clinic.field_errors("/preparation-sessions", body, Role.FACILITATOR)
-    assert errors == {"occurred_at": ["Must not be before the intake."]}
 
 
 def test_a_planned_start_without_an_offset_is_refused(clinic: Clinic) -> None:
@@ -306,7 +293,7 @@ def test_supportive_touch_outside_the_agreed_scope_is_refused(
 ) -> None:
     answer = clinic.outcome_conflict(session, supportive_touch_used=True, touch_areas=["face"])
     assert answer["reason"] == "touch_outside_agreed_scope"
-    assert answer["details"]["outside_scope"] == ["face"]
+    assert answer["details"] == {"touch_areas_outside_scope": [0]}
 
 
 # -- the request itself -----------------------------------------------------------------------
@@ -314,7 +301,7 @@ def test_supportive_touch_outside_the_agreed_scope_is_refused(
 
 def test_a_body_larger_than_the_limit_is_refused(clinic: Clinic) -> None:
     answer = clinic.refuses(413, "POST", "/stop", json={"rationale": "x" * 1_000_000})
-    assert "KiB" in answer["message"]
+    assert "KiB" in answer["detail"]
 
 
 def test_a_body_that_is_not_valid_json_is_refused(clinic: Clinic) -> None:
@@ -339,7 +326,7 @@ def test_a_path_id_that_is_not_a_uuid_is_not_found(
     assert response.status_code == 404
     assert response.json is not None
     assert response.json["code"] == 404
-    assert response.json["message"]
+    assert response.json["detail"]
     assert casework_app.recorder.max_notification_id() == before
 
 

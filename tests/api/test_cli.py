@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from api.cli import main
 from casework.roles import Role
 from tests.api.conftest import ApiStaff, bearer
 
@@ -75,3 +79,51 @@ def test_an_operator_registers_a_clinic_over_http(client: FlaskClient, api_staff
     )
     assert bad_zone.status_code == 422
     assert "time_zone" in bad_zone.json["errors"]["json"]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (
+            ["clinics", "register", "--name", "X", "--time-zone", "Mars/Base", "--admin-name", "A"],
+            "Error: time_zone: Unknown IANA time zone.",
+        ),
+        (
+            ["tokens", "revoke", "00000000-0000-0000-0000-000000000000", "--reason", "x"],
+            "Error: No such access token.",
+        ),
+    ],
+)
+def test_a_refused_command_says_why_in_one_line_naming_the_field(
+    flask_app: Flask, args: list[str], says: str
+) -> None:
+    refused = flask_app.test_cli_runner().invoke(main, args)
+    assert refused.exit_code == 1
+    assert refused.output.strip() == says
+    assert "Traceback" not in refused.output
+
+
+def test_revoking_a_revoked_token_says_so(flask_app: Flask, api_staff: ApiStaff) -> None:
+    runner = flask_app.test_cli_runner()
+    issued = runner.invoke(main, ["tokens", "issue", str(api_staff.staff.id(Role.AUDITOR))])
+    token_id = re.search(r"token id: (\S+)", issued.output).group(1)  # type: ignore[union-attr]
+    assert runner.invoke(main, ["tokens", "revoke", token_id, "--reason", "Lost"]).exit_code == 0
+    again = runner.invoke(main, ["tokens", "revoke", token_id, "--reason", "Lost"])
+    assert (again.exit_code, again.output.strip()) == (
+        1,
+        "Error: token_already_revoked: The token was revoked already.",
+    )
+
+
+def test_help_lists_every_command_without_any_key_in_the_environment(tmp_path: Path) -> None:
+    bare = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    listed = subprocess.run(
+        [str(Path(sys.executable).with_name("casework")), "--help"],
+        env=bare,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for command in ("clinics", "db", "demo", "integrity", "keys", "projections", "tokens"):
+        assert re.search(rf"^\s+{command}\s", listed, re.MULTILINE), command

@@ -68,7 +68,7 @@ def one_command(
     }
 
 
-def test_racing_commands_each_land_once_or_get_409_and_a_replay_agrees(
+def test_racing_commands_each_land_once_or_are_refused_and_a_replay_agrees(
     flask_app: Flask, api_staff: ApiStaff, casework_app: Casework
 ) -> None:
     journey_ids = [ready_journey(casework_app, api_staff.staff, f"CW-RACE-{n}") for n in range(3)]
@@ -82,12 +82,12 @@ def test_racing_commands_each_land_once_or_get_409_and_a_replay_agrees(
     assert set(statuses) <= {
         (201, None),  # a contact
         (200, None),  # a pause
-        (409, "version_mismatch"),  # If-Match was stale
+        (412, "version_mismatch"),  # If-Match was stale
         (409, "concurrent_write"),  # another write won the race
         (409, "journey_paused"),  # a command after a pause that landed
     }, statuses
     assert statuses[(201, None)] > 0
-    assert statuses[(409, "version_mismatch")] + statuses[(409, "concurrent_write")] > 0
+    assert statuses[(412, "version_mismatch")] + statuses[(409, "concurrent_write")] > 0
 
     landed = [each for each in outcomes if each["status"] in (200, 201)]
     # Nothing lost, nothing duplicated: every answer names its own event, and only those exist.

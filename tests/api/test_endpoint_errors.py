@@ -92,12 +92,18 @@ ENDPOINTS: dict[str, Endpoint] = {
         "/practitioners/{auditor}/roles",
         ADMIN,
         (AUDITOR, LEAD),
-        lambda s: {"role": "intake_coordinator"},
+        lambda s: {"role": "intake_coordinator", "reason": "Covers intake"},
         wrong_type=("role", 7),
-        required="role",
+        required="reason",
     ),
     "revoke-role": Endpoint(
-        "DELETE", "/practitioners/{auditor}/roles/auditor", ADMIN, (AUDITOR, LEAD)
+        "DELETE",
+        "/practitioners/{auditor}/roles/auditor",
+        ADMIN,
+        (AUDITOR, LEAD),
+        lambda s: {"reason": "Audit finished"},
+        wrong_type=("reason", 7),
+        required="reason",
     ),
     "record-intake": Endpoint(
         "POST",
@@ -371,7 +377,7 @@ def test_a_request_without_a_known_token_is_unauthorised(
     response = http.refused(401, endpoint, headers)
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json is not None
-    assert response.json["message"]
+    assert response.json["detail"]
 
 
 # -- 403: a role that may not -----------------------------------------------------------------
@@ -389,8 +395,8 @@ def test_a_role_that_may_not_do_it_is_forbidden(
 ) -> None:
     response = http.refused(403, endpoint, api_staff.headers(role))
     assert response.json is not None
-    assert response.json["status"] == "Forbidden"
-    assert response.json["message"]
+    assert response.json["title"] == "Forbidden"
+    assert response.json["detail"]
 
 
 # -- 404: another clinic's record -------------------------------------------------------------
@@ -410,7 +416,7 @@ def test_another_clinics_record_is_not_found_and_nothing_about_it_shows(
     unknown = http.refused(404, endpoint, bearer(token), scene=nowhere)
     assert answer.json == unknown.json, "answers differently for a record that exists"
     assert answer.json is not None
-    assert set(answer.json) == {"code", "status", "message"}
+    assert set(answer.json) == {"type", "title", "status", "detail", "code"}
     for record in (scene.journey, scene.auditor):
         assert str(record) not in answer.get_data(as_text=True)
 
@@ -444,7 +450,7 @@ def test_a_missing_required_field_is_refused_and_named(
     }
 
 
-# -- 409: a rule of the journey, a closed journey, a stale version ----------------------------
+# -- 409: a rule of the journey, a closed journey; 412: a stale version ----------------------
 
 Prepare = Callable[[Casework, Staff, UUID], object]
 
@@ -482,8 +488,14 @@ class Rule:
 
 
 RULES = [
-    Rule("grant-role", "role_already_held", body=lambda s: {"role": "auditor"}),
-    Rule("revoke-role", "cannot_revoke_own_admin", path="/practitioners/{admin}/roles/admin"),
+    Rule("grant-role", "role_already_held", body=lambda s: {"role": "auditor", "reason": "x"}),
+    Rule("revoke-role", "cannot_change_own_roles", path="/practitioners/{admin}/roles/admin"),
+    Rule(
+        "grant-role",
+        "cannot_change_own_roles",
+        path="/practitioners/{admin}/roles",
+        body=lambda s: {"role": "clinical_lead", "reason": "Covering"},
+    ),
     Rule(
         "assign-care-team-member",
         "already_on_care_team",
@@ -526,7 +538,7 @@ def test_a_rule_violation_is_a_conflict_with_its_reason(
     response = http.refused(409, endpoint, headers, path=rule.path, body=body)
     assert response.json is not None
     assert response.json["reason"] == rule.reason
-    assert response.json["message"]
+    assert response.json["detail"]
 
 
 @pytest.mark.parametrize("endpoint", JOURNEY_WRITES)
@@ -540,10 +552,12 @@ def test_any_write_on_a_closed_journey_is_refused(
 
 
 @pytest.mark.parametrize("endpoint", JOURNEY_WRITES)
-def test_a_write_based_on_a_stale_version_is_refused(
+def test_a_write_based_on_a_stale_version_is_refused_412_naming_the_current_version(
     http: Http, api_staff: ApiStaff, endpoint: Endpoint
 ) -> None:
     headers = api_staff.headers(endpoint.role, **{"If-Match": '"1"'})
-    response = http.refused(409, endpoint, headers)
+    response = http.refused(412, endpoint, headers)
     assert response.json is not None
     assert response.json["reason"] == "version_mismatch"
+    current = response.json["details"]["current_version"]
+    assert current > 1

@@ -35,8 +35,9 @@ def test_a_retry_with_the_same_key_and_body_answers_the_first_answer_and_writes_
     assert retry.headers["Location"] == first.headers["Location"]
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert casework_app.recorder.max_notification_id() == head
-    another = intake(client, api_staff, "intake-2", INTAKE)  # a new key is a new request
-    assert another.json["id"] != first.json["id"]
+    another = intake(client, api_staff, "intake-2", INTAKE)  # a new key is a new request:
+    assert another.status_code == 409  # judged anew, and the client's journey is open
+    assert another.json["details"] == {"open_journey_id": first.json["id"]}
 
 
 def test_the_same_key_with_another_body_is_refused(
@@ -94,11 +95,32 @@ def test_racing_retries_of_one_key_write_one_event(
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    landed = [answer for answer in answers if answer.status_code == 201]
-    waiting = [answer for answer in answers if answer.status_code == 409]
-    assert len(landed) + len(waiting) == 8
-    assert {answer.json["id"] for answer in landed} == {landed[0].json["id"]}
-    assert {answer.json["reason"] for answer in waiting} <= {"idempotency_key_in_progress"}
+    assert [answer.status_code for answer in answers] == [201] * 8  # one did it, seven replay
+    assert {answer.json["id"] for answer in answers} == {answers[0].json["id"]}
+    assert sum(answer.headers.get("Idempotent-Replayed") == "true" for answer in answers) == 7
     client_id = client_id_for(api_staff.staff.clinic_id, INTAKE["client_pseudonym"])
     assert len(casework_app.repository.get(client_id).journey_ids) == 1
-    assert casework_app.recorder.max_notification_id() == head + 3  # client (2) and journey (1)
+    # client (2), journey (1) and the keyed request (1), saved together
+    assert casework_app.recorder.max_notification_id() == head + 4
+
+
+def test_a_key_belongs_to_the_token_however_the_header_spells_it(
+    client: FlaskClient, api_staff: ApiStaff, casework_app: Casework
+) -> None:
+    token = api_staff.tokens[Role.INTAKE_COORDINATOR]
+    answers = [
+        client.post(
+            "/journeys",
+            json={**INTAKE, "client_pseudonym": "CW-SPELLING"},
+            headers={"Authorization": spelling, "Idempotency-Key": "spelled"},
+        )
+        for spelling in (
+            f"Bearer {token}",
+            f"bearer {token}",
+            f"Bearer  {token}",
+            f"BEARER {token} ",
+        )
+    ]
+    assert [answer.status_code for answer in answers] == [201, 201, 201, 201]
+    assert len({answer.json["id"] for answer in answers}) == 1
+    assert [answer.headers.get("Idempotent-Replayed") for answer in answers[1:]] == ["true"] * 3

@@ -65,3 +65,23 @@ def test_metrics_show_latency_per_route_and_each_projections_lag(
     assert set(lag) == {"timeline", "follow_ups", "decisions", "caseload", "access_log"}
     assert float(lag["timeline"]) > 0  # nobody projected the intake yet
     assert str(journey_id) not in text
+
+
+def test_no_request_can_mint_new_metric_series(client: FlaskClient) -> None:
+    def series() -> int:
+        text = client.get("/metrics").get_data(as_text=True)
+        return len(re.findall(r"^casework_request_duration_seconds_count", text, re.MULTILINE))
+
+    for method in ("XCARD1", "XCARD2", "GET"):
+        client.open("/health", method=method)
+    for path in ("/nowhere-1", "/nowhere-2", "/journeys/not-a-uuid"):
+        client.get(path)
+    before = series()
+    for number in range(20):
+        client.open("/health", method=f"XCARD{number}")
+        client.get(f"/nowhere-{number}")
+    assert series() == before
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "XCARD" not in text
+    assert "nowhere" not in text
+    assert 'method="other"' in text

@@ -72,6 +72,7 @@ def test_the_therapist_worklist_pages_most_urgent_first(
             "overdue": 3,
             "next_7_days": 6,
             "owed": 15,
+            "done_early": 0,
             "done_on_time": 0,
             "done_late": 0,
         }
@@ -128,7 +129,7 @@ def test_a_read_says_when_the_projections_are_behind_a_position(
     else:  # no worker runs in this test, so the read cannot be that fresh: it says so
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "1"
-        assert str(written.position) in response.json["message"]
+        assert str(written.position) in response.json["detail"]
 
 
 def test_a_read_waits_for_a_worker_that_reaches_its_position(

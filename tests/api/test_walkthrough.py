@@ -15,6 +15,7 @@ def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiSt
     clinic, staff = Clinic(client, api_staff), api_staff.staff
     now = datetime.now(UTC).replace(microsecond=0)
     session_start = now - timedelta(days=3)
+    prepared = (now - timedelta(days=10)).isoformat()  # what the session relies on, before it
 
     intake = client.post(
         "/journeys",
@@ -50,13 +51,18 @@ def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiSt
             "valid_until": str(date.today() + timedelta(days=90)),
             "criteria": [{"category": "cardiovascular", "result": "met", "note": "BP 135/85"}],
             "co_signer_id": str(staff.id(Role.FACILITATOR)),
+            "occurred_at": prepared,
         },
     )
-    clinic.post(Role.INTAKE_COORDINATOR, f"{journey}/consents", {"kind": "treatment"})
     clinic.post(
         Role.INTAKE_COORDINATOR,
         f"{journey}/consents",
-        {"kind": "supportive_touch", "scope": ["hand", "shoulder"]},
+        {"kind": "treatment", "occurred_at": prepared},
+    )
+    clinic.post(
+        Role.INTAKE_COORDINATOR,
+        f"{journey}/consents",
+        {"kind": "supportive_touch", "scope": ["hand", "shoulder"], "occurred_at": prepared},
     )
     clinic.post(
         Role.FACILITATOR,
@@ -72,6 +78,7 @@ def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiSt
         json={
             "emergency_contact": "Partner (details on file)",
             "transport_plan": "Partner drives home",
+            "occurred_at": prepared,
         },
         headers=api_staff.headers(Role.FACILITATOR),
     )
@@ -89,6 +96,7 @@ def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiSt
             "planned_end": (session_start + timedelta(hours=8)).isoformat(),
             "facilitator_ids": [str(staff.id(Role.FACILITATOR))],
             "location": "Room 2",
+            "occurred_at": prepared,
         },
     )
     session = f"{journey}/sessions/{scheduled['created_id']}"
@@ -114,6 +122,7 @@ def test_one_client_from_intake_to_closure(client: FlaskClient, api_staff: ApiSt
     state = clinic.get(Role.INTEGRATION_THERAPIST, journey)
     d0 = session_start.astimezone(ZoneInfo(staff.time_zone)).date()
     assert state["phase"] == "integration"
+    assert state["sessions"][0]["doses"][0]["amount_mg"] == 120  # a JSON number, as documented
     assert [f["due_on"] for f in state["follow_ups"]] == [
         str(d0 + timedelta(days=n)) for n in (1, 2, 7, 8, 15)
     ]

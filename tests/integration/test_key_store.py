@@ -15,6 +15,9 @@ from casework.vault import DESTROYED, ERASED, Vault, VaultError
 from projections.key_store import SqlKeyStore
 from projections.store import create_read_engine
 
+CLINIC = uuid4()
+NOTES = "Journey.ContactRecorded.notes"
+
 MASTER_KEY = bytes(range(32))
 WRITERS = 8
 
@@ -28,10 +31,15 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 def test_keys_outlive_the_engine_that_stored_them(engine: Engine, database_url: str) -> None:
     client_id = uuid4()
-    envelope = Vault(MASTER_KEY, SqlKeyStore(engine)).seal(client_id, "Ana Müller")
+    envelope = Vault(MASTER_KEY, SqlKeyStore(engine)).seal(CLINIC, client_id, NOTES, "Ana Müller")
     other_engine = create_read_engine(database_url)
     try:
-        assert Vault(MASTER_KEY, SqlKeyStore(other_engine)).reveal(envelope) == "Ana Müller"
+        assert (
+            Vault(MASTER_KEY, SqlKeyStore(other_engine))
+            .reader()
+            .reveal(CLINIC, client_id, NOTES, envelope)
+            == "Ana Müller"
+        )
     finally:
         other_engine.dispose()
 
@@ -46,7 +54,7 @@ def test_racing_writers_share_one_client_key(engine: Engine) -> None:
     def write(number: int) -> None:
         try:
             start.wait()
-            envelopes[number] = vault.seal(client_id, f"note {number}")
+            envelopes[number] = vault.seal(CLINIC, client_id, NOTES, f"note {number}")
         except Exception as error:  # re-raised in the test thread by the assertion below
             errors.append(error)
 
@@ -57,24 +65,25 @@ def test_racing_writers_share_one_client_key(engine: Engine) -> None:
         thread.join()
     assert errors == []
     # A writer whose key lost the race would have sealed under a key that was never stored.
-    assert {number: vault.reveal(envelope) for number, envelope in envelopes.items()} == {
-        number: f"note {number}" for number in range(WRITERS)
-    }
+    assert {
+        number: vault.reader().reveal(CLINIC, client_id, NOTES, envelope)
+        for number, envelope in envelopes.items()
+    } == {number: f"note {number}" for number in range(WRITERS)}
 
 
 def test_destroy_removes_the_client_key(engine: Engine) -> None:
     keys = SqlKeyStore(engine)
     vault = Vault(MASTER_KEY, keys)
     client_id, other = uuid4(), uuid4()
-    envelope = vault.seal(client_id, "Ana")
-    others = vault.seal(other, "Ben")
+    envelope = vault.seal(CLINIC, client_id, NOTES, "Ana")
+    others = vault.seal(CLINIC, other, NOTES, "Ben")
     assert vault.destroy(client_id) is True
     assert keys.wrapped_key(client_id) == DESTROYED
-    assert vault.reveal(envelope) == ERASED
-    assert vault.reveal(others) == "Ben"
+    assert vault.reader().reveal(CLINIC, client_id, NOTES, envelope) == ERASED
+    assert vault.reader().reveal(CLINIC, other, NOTES, others) == "Ben"
     assert vault.destroy(client_id) is False
     with pytest.raises(VaultError, match="erased"):
-        vault.seal(client_id, "Ana, again")
+        vault.seal(CLINIC, client_id, NOTES, "Ana, again")
 
 
 def test_an_erased_client_gets_no_key_even_if_it_never_had_one(engine: Engine) -> None:
@@ -89,7 +98,7 @@ def test_destroy_overwrites_the_key_bytes_in_the_sqlite_file(sqlite_path: str) -
     try:
         keys = SqlKeyStore(engine)
         client_id = uuid4()
-        Vault(MASTER_KEY, keys).seal(client_id, "Ana")
+        Vault(MASTER_KEY, keys).seal(CLINIC, client_id, NOTES, "Ana")
         wrapped = keys.wrapped_key(client_id)
         assert wrapped
         assert wrapped in database_file_bytes(engine, sqlite_path)

@@ -29,13 +29,15 @@ from casework.roles import Role
 from projections import PROJECTIONS, queries
 from projections.runner import catch_up
 from projections.store import create_read_engine
-from tests.support.journeys import ELIGIBLE_CRITERIA, initial_dose, open_journey
+from tests.support.journeys import ELIGIBLE_CRITERIA, initial_dose, open_journey, ready_journey
 from tests.support.read_models import folded_view, project_all, read_model_view
 from tests.support.staff import Staff, register_staff
 
 Step = Callable[[Casework, Staff, UUID], object]
 SOON = date.today() + timedelta(days=60)
 PAST = (datetime.now(UTC) - timedelta(days=9)).replace(microsecond=0)
+BEFORE = PAST - timedelta(days=10)
+"""When the steps date what a session held at PAST relies on: times cannot contradict the record."""
 
 
 def _open_follow_up(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
@@ -77,21 +79,35 @@ STEPS: dict[str, Step] = {
         s[Role.CLINICAL_LEAD], j, s.id(Role.FACILITATOR)
     ),
     "eligible": lambda a, s, j: a.record_screening_decision(
-        s[Role.CLINICAL_LEAD], j, ScreeningOutcome.ELIGIBLE, ELIGIBLE_CRITERIA, valid_until=SOON
+        s[Role.CLINICAL_LEAD],
+        j,
+        ScreeningOutcome.ELIGIBLE,
+        ELIGIBLE_CRITERIA,
+        valid_until=SOON,
+        occurred_at=BEFORE,
     ),
     "deferred": lambda a, s, j: a.record_screening_decision(
-        s[Role.CLINICAL_LEAD], j, ScreeningOutcome.DEFERRED, ELIGIBLE_CRITERIA, rationale="Later"
+        s[Role.CLINICAL_LEAD],
+        j,
+        ScreeningOutcome.DEFERRED,
+        ELIGIBLE_CRITERIA,
+        rationale="Later",
+        occurred_at=BEFORE,
     ),
-    "consent": lambda a, s, j: a.give_consent(s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT),
+    "consent": lambda a, s, j: a.give_consent(
+        s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT, occurred_at=BEFORE
+    ),
     "withdraw_consent": lambda a, s, j: a.withdraw_consent(
         s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT
     ),
-    "preparation": lambda a, s, j: a.record_preparation_session(s[Role.FACILITATOR], j, 60),
+    "preparation": lambda a, s, j: a.record_preparation_session(
+        s[Role.FACILITATOR], j, 60, occurred_at=BEFORE
+    ),
     "safety_plan": lambda a, s, j: a.record_safety_plan(
-        s[Role.FACILITATOR], j, "Partner", transport_plan="Taxi"
+        s[Role.FACILITATOR], j, "Partner", transport_plan="Taxi", occurred_at=BEFORE
     ),
     "schedule": lambda a, s, j: a.schedule_session(
-        s[Role.FACILITATOR], j, PAST, PAST + timedelta(hours=8)
+        s[Role.FACILITATOR], j, PAST, PAST + timedelta(hours=8), occurred_at=BEFORE
     ),
     "cancel": lambda a, s, j: a.cancel_session(
         s[Role.FACILITATOR], j, _scheduled(a, s, j), "Unwell"
@@ -248,10 +264,25 @@ def test_a_follow_up_turns_overdue_at_the_clinic_local_midnight(
         "Need",
         occurred_at=started - timedelta(days=30),
     ).id
-    for step in LIKELY_PATH[:6]:
+    for step in LIKELY_PATH[:2]:
         STEPS[step](app, staff, journey_id)
+    before = started - timedelta(days=1)  # what the session relies on, dated before it
+    lead, facilitator = staff[Role.CLINICAL_LEAD], staff[Role.FACILITATOR]
+    app.record_screening_decision(
+        lead,
+        journey_id,
+        ScreeningOutcome.ELIGIBLE,
+        ELIGIBLE_CRITERIA,
+        valid_until=session_day + timedelta(days=30),
+        occurred_at=before,
+    )
+    app.give_consent(
+        staff[Role.INTAKE_COORDINATOR], journey_id, ConsentKind.TREATMENT, occurred_at=before
+    )
+    app.record_preparation_session(facilitator, journey_id, 60, occurred_at=before)
+    app.record_safety_plan(facilitator, journey_id, "Partner", "Taxi", occurred_at=before)
     session = app.schedule_session(
-        staff[Role.FACILITATOR], journey_id, started, started + timedelta(hours=8)
+        facilitator, journey_id, started, started + timedelta(hours=8), occurred_at=before
     ).created_id
     app.record_session_outcome(
         staff[Role.FACILITATOR],
@@ -305,3 +336,25 @@ def test_the_worklist_and_the_register_are_served_by_their_indexes(
     assert "ix_decisions_register" in plans["register"]
     engine.dispose()
     app.close()
+
+
+def test_the_caseload_takes_the_latest_screening_by_clinical_time(
+    stores: tuple[Casework, Engine],
+) -> None:
+    app, engine = stores
+    staff = register_staff(app)
+    journey_id = ready_journey(app, staff)  # eligible, decided 30 days ago
+    old = datetime.now(UTC) - timedelta(days=45)
+    app.record_screening_decision(
+        staff[Role.CLINICAL_LEAD],
+        journey_id,
+        ScreeningOutcome.DEFERRED,
+        ELIGIBLE_CRITERIA,
+        rationale="Waiting for ECG",
+        occurred_at=old,  # entered late: it does not override the newer eligibility
+    )
+    project_all(engine, app)
+    today = datetime.now(ZoneInfo(staff.time_zone)).date()
+    shown = read_model_view(engine, staff.clinic_id, today)
+    assert shown[journey_id]["phase"] == "ready"
+    assert shown == folded_view(app, [journey_id], today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +19,11 @@ from projections.store import create_read_engine
 from tests.support.journeys import hold_session, ready_journey
 from tests.support.read_models import project_all, table_rows
 from tests.support.staff import Staff, register_staff
+
+HELD_AT = (datetime.now(UTC) - timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+"""A week ago: after `ready_journey`'s preparation, so the session may be held.
+
+A fixed date went stale as the calendar moved past it."""
 
 
 @pytest.fixture
@@ -52,7 +57,7 @@ def test_reads_go_on_during_a_rebuild_and_the_tables_come_back_the_same(
     staff = register_staff(app)
     for number in range(6):
         journey_id = ready_journey(app, staff, f"CW-{number}")
-        hold_session(app, staff, journey_id, datetime(2026, 11, 1, 9, tzinfo=UTC))
+        hold_session(app, staff, journey_id, HELD_AT)
     project_all(engine, app)
     before = table_rows(engine)
     expected_rows = read_everything(reader_engine, staff)
@@ -91,7 +96,7 @@ def test_a_projection_rebuilt_before_it_ever_ran_is_left_caught_up(
     app, engine, _ = stores
     staff = register_staff(app)
     journey_id = ready_journey(app, staff, "CW-1")
-    hold_session(app, staff, journey_id, datetime(2026, 11, 1, 9, tzinfo=UTC))
+    hold_session(app, staff, journey_id, HELD_AT)
     for projection in PROJECTIONS:  # no runner has ever read the log: no live positions yet
         rebuild(engine, app, projection, batch_size=5)
     rebuilt = table_rows(engine)

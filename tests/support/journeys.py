@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from casework.application import Casework
 from casework.journey.values import CareRole, ConsentKind, ScreeningOutcome
@@ -12,15 +12,21 @@ from casework.roles import Role
 from tests.support.staff import Staff
 
 INTAKE_DAYS_AGO = 60
+PREPARED_DAYS_AGO = 30
+"""When `ready_journey` dates its screening, consents, preparation and safety plan: sessions
+held after that rely on them (clinical times cannot contradict the record)."""
 ELIGIBLE_CRITERIA = [{"category": "cardiovascular", "result": "met", "note": None}]
 
 
-def open_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UUID:
-    """Record an intake dated well in the past, so later clinical times can be back-dated."""
+def open_journey(app: Casework, staff: Staff, pseudonym: str | None = None) -> UUID:
+    """Record an intake dated well in the past, so later clinical times can be back-dated.
+
+    Without a pseudonym, each call is a new client: a client has one open journey at a time.
+    """
     intake_at = datetime.now(UTC) - timedelta(days=INTAKE_DAYS_AGO)
     written = app.record_intake(
         staff[Role.INTAKE_COORDINATOR],
-        pseudonym,
+        pseudonym or f"CW-{uuid4().hex[:8]}",
         "GP referral",
         "Trauma after an assault",
         "Partner and a peer group",
@@ -29,9 +35,13 @@ def open_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UUI
     return written.id
 
 
-def ready_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UUID:
-    """Return a journey where every precondition for scheduling a session holds."""
+def ready_journey(app: Casework, staff: Staff, pseudonym: str | None = None) -> UUID:
+    """Return a journey where every precondition for scheduling a session holds.
+
+    Each precondition is dated `PREPARED_DAYS_AGO` days back, so sessions may be held since.
+    """
     journey_id = open_journey(app, staff, pseudonym)
+    prepared = datetime.now(UTC) - timedelta(days=PREPARED_DAYS_AGO)
     lead = staff[Role.CLINICAL_LEAD]
     for actor, role in (
         (staff[Role.FACILITATOR], CareRole.FACILITATOR),
@@ -45,21 +55,42 @@ def ready_journey(app: Casework, staff: Staff, pseudonym: str = "CW-0001") -> UU
         ScreeningOutcome.ELIGIBLE,
         ELIGIBLE_CRITERIA,
         valid_until=date.today() + timedelta(days=180),
+        occurred_at=prepared,
     )
     intake = staff[Role.INTAKE_COORDINATOR]
-    app.give_consent(intake, journey_id, ConsentKind.TREATMENT)
-    app.give_consent(intake, journey_id, ConsentKind.SUPPORTIVE_TOUCH, scope=["hand", "shoulder"])
-    app.record_preparation_session(staff[Role.FACILITATOR], journey_id, 90, ["intentions"])
+    app.give_consent(intake, journey_id, ConsentKind.TREATMENT, occurred_at=prepared)
+    app.give_consent(
+        intake,
+        journey_id,
+        ConsentKind.SUPPORTIVE_TOUCH,
+        scope=["hand", "shoulder"],
+        occurred_at=prepared,
+    )
+    app.record_preparation_session(
+        staff[Role.FACILITATOR], journey_id, 90, ["intentions"], occurred_at=prepared
+    )
     app.record_safety_plan(
-        staff[Role.FACILITATOR], journey_id, "Partner (on file)", transport_plan="Partner drives"
+        staff[Role.FACILITATOR],
+        journey_id,
+        "Partner (on file)",
+        transport_plan="Partner drives",
+        occurred_at=prepared,
     )
     return journey_id
 
 
 def schedule(app: Casework, staff: Staff, journey_id: UUID, start: datetime) -> UUID:
-    """Schedule an eight-hour session from `start`; return its id."""
+    """Schedule an eight-hour session from `start`; return its id.
+
+    A session starting in the past is scheduled (in clinical time) an hour before it started.
+    """
+    scheduled_at = start - timedelta(hours=1) if start < datetime.now(UTC) else None
     written = app.schedule_session(
-        staff[Role.FACILITATOR], journey_id, start, start + timedelta(hours=8)
+        staff[Role.FACILITATOR],
+        journey_id,
+        start,
+        start + timedelta(hours=8),
+        occurred_at=scheduled_at,
     )
     assert written.created_id is not None
     return written.created_id

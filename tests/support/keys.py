@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from casework.signing import new_signing_key
 from casework.vault import Vault, key_from_text, new_key_text
 from projections.key_store import SqlKeyStore
 
-TEST_KEYS = {"MASTER_KEY": new_key_text(), "SEAL_KEY": new_key_text()}
+_SIGNING, _PUBLIC = new_signing_key()
+TEST_KEYS = {"MASTER_KEY": new_key_text(), "SIGNING_KEY": _SIGNING, "PUBLIC_KEYS": _PUBLIC}
 """Fresh each test run: nothing may depend on a particular key."""
 
 TEST_KEY_ENVIRONMENT = {f"CASEWORK_{name}": text for name, text in TEST_KEYS.items()}

@@ -168,6 +168,18 @@ class ThrowawayServer:
         """
         self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
 
+    def restart_fast(self) -> None:
+        """`pg_ctl restart -m fast`: every session is cut off and the server is back at once."""
+        log = str(self.base_dir / "server.log")
+        self._run("pg_ctl", "-D", str(self.data_dir), "-l", log, "-m", "fast", "-w", "restart")
+
+    def crash(self) -> None:
+        """`pg_ctl stop -m immediate`, as a crash: no shutdown checkpoint; `restart` recovers.
+
+        Commits not yet flushed are lost unless synchronous_commit is on for the database.
+        """
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+
     def restart(self) -> None:
         """Start this halted server again, on the same port."""
         if not self._try_start():

@@ -22,8 +22,9 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
     """Run commands that record every event class; return the staff and the aggregate ids."""
     staff = register_staff(app, time_zone="Pacific/Auckland")
     lead, therapist = staff[Role.CLINICAL_LEAD], staff[Role.INTEGRATION_THERAPIST]
-    app.grant_role(staff[Role.ADMIN], staff.id(Role.AUDITOR), Role.INTAKE_COORDINATOR)
-    app.revoke_role(staff[Role.ADMIN], staff.id(Role.AUDITOR), Role.INTAKE_COORDINATOR)
+    auditor = staff.id(Role.AUDITOR)
+    app.grant_role(staff[Role.ADMIN], auditor, Role.INTAKE_COORDINATOR, "Covers intake in May")
+    app.revoke_role(staff[Role.ADMIN], auditor, Role.INTAKE_COORDINATOR, "Cover ended")
     _, token_id = app.issue_token(staff.id(Role.AUDITOR), "audit laptop")
     app.revoke_token(token_id, "Audit finished")
 

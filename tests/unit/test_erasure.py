@@ -31,7 +31,7 @@ def closed_client(app: Casework, closures_days_ago: list[int]) -> tuple[Staff, U
 
 
 def test_once_the_retention_period_has_passed_no_override_is_needed(app: Casework) -> None:
-    staff, journey_id = closed_client(app, [800, 400])
+    staff, journey_id = closed_client(app, [600, 400])
     client_id = app.get_journey(staff[Role.AUDITOR], journey_id)["client_id"]
     app.erase_client(staff[Role.ADMIN], client_id, "Retention period ended")
     shown = app.get_client(staff[Role.AUDITOR], client_id)
@@ -43,7 +43,7 @@ def test_once_the_retention_period_has_passed_no_override_is_needed(app: Casewor
 
 
 def test_the_last_closure_counts_so_a_recent_journey_keeps_the_client(app: Casework) -> None:
-    staff, journey_id = closed_client(app, [800, 100])
+    staff, journey_id = closed_client(app, [600, 100])
     client_id = app.get_journey(staff[Role.AUDITOR], journey_id)["client_id"]
     with pytest.raises(RuleViolation) as refused:
         app.erase_client(staff[Role.ADMIN], client_id, "Retention period ended")

@@ -33,6 +33,7 @@ def test_a_returning_client_keeps_one_pseudonym_across_journeys(
     app: Casework, staff: Staff
 ) -> None:
     first = open_journey(app, staff, "CW-7")
+    app.close_journey(staff[Role.CLINICAL_LEAD], first, "Care complete")
     second = open_journey(app, staff, "cw-7 ")
     client = app.repository.get(client_id_for(staff.clinic_id, "CW-7"))
     assert isinstance(client, Client)
@@ -78,11 +79,13 @@ def test_an_admin_manages_staff_but_reads_no_journey(app: Casework, staff: Staff
     journey_id = open_journey(app, staff)
     with pytest.raises(Forbidden):
         app.get_journey(staff[Role.ADMIN], journey_id)
-    app.grant_role(staff[Role.ADMIN], staff.id(Role.FACILITATOR), Role.INTEGRATION_THERAPIST)
+    app.grant_role(
+        staff[Role.ADMIN], staff.id(Role.FACILITATOR), Role.INTEGRATION_THERAPIST, "Trained"
+    )
     practitioner = app.get_practitioner(staff[Role.ADMIN], staff.id(Role.FACILITATOR))
     assert practitioner.roles == {"facilitator", "integration_therapist"}
     with pytest.raises(Forbidden):
-        app.grant_role(staff[Role.CLINICAL_LEAD], staff.id(Role.FACILITATOR), Role.ADMIN)
+        app.grant_role(staff[Role.CLINICAL_LEAD], staff.id(Role.FACILITATOR), Role.ADMIN, "No")
 
 
 def test_a_revoked_token_no_longer_authenticates(app: Casework, staff: Staff) -> None:

@@ -5,11 +5,13 @@ from datetime import date, timedelta
 import pytest
 
 from casework.application import Casework
-from casework.errors import Forbidden, InvalidInput
+from casework.errors import Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
 from casework.journey.values import ScreeningOutcome
 from casework.roles import Role
+from casework.vault import ENVELOPE_PREFIX
 from tests.support.journeys import ELIGIBLE_CRITERIA, open_journey
+from tests.support.personal import revealed
 from tests.support.staff import Staff
 
 LATER = date.today() + timedelta(days=90)
@@ -39,7 +41,12 @@ def test_screening_decision_records_criteria_decider_co_signer_and_validity(
     event = list(app.events.get(journey_id))[-1]
     assert isinstance(event, Journey.ScreeningDecisionRecorded)
     assert event.outcome == "eligible_with_conditions"
-    assert event.criteria == [{"category": "cardiovascular", "result": "met", "note": None}]
+    assert event.criteria[0]["category"].startswith(ENVELOPE_PREFIX)  # encrypted at rest
+    assert revealed(app, event)["criteria"] == [
+        {"category": "cardiovascular", "result": "met", "note": None}
+    ]
+    assert revealed(app, event)["conditions"] == ["BP check on the day"]
+    assert event.rationale.startswith(ENVELOPE_PREFIX)
     assert event.actor_id == staff.id(Role.CLINICAL_LEAD)
     assert event.actor_role == "clinical_lead"
     assert event.co_signer_id == staff.id(Role.FACILITATOR)
@@ -70,8 +77,9 @@ def test_an_eligible_decision_needs_a_valid_until_date_not_in_the_past(
     with pytest.raises(InvalidInput) as refused:
         decide(app, staff, ScreeningOutcome.ELIGIBLE)
     assert "valid_until" in refused.value.errors
-    with pytest.raises(InvalidInput):
+    with pytest.raises(RuleViolation) as contradicted:
         decide(app, staff, ScreeningOutcome.ELIGIBLE, valid_until=date.today() - timedelta(days=2))
+    assert contradicted.value.reason == "valid_until_out_of_range"
 
 
 def test_a_deferred_decision_puts_the_journey_in_screening(app: Casework, staff: Staff) -> None:

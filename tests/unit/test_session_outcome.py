@@ -12,7 +12,9 @@ from casework.errors import InvalidInput, RuleViolation
 from casework.journey import Journey
 from casework.journey.values import ConsentKind
 from casework.roles import Role
+from casework.vault import ENVELOPE_PREFIX
 from tests.support.journeys import hold_session, initial_dose, ready_journey, schedule
+from tests.support.personal import revealed
 from tests.support.staff import Staff, register_staff
 
 THREE_DAYS_AGO = (datetime.now(UTC) - timedelta(days=3)).replace(hour=9, minute=0, microsecond=0)
@@ -52,9 +54,10 @@ def test_a_held_session_records_facilitators_doses_touch_and_adverse_event(
     event = list(app.events.get(journey_id))[-1]
     assert isinstance(event, Journey.SessionOutcomeRecorded)
     assert [dose["kind"] for dose in event.doses] == ["initial", "supplemental"]
-    assert event.touch_areas == ["Hand"]
-    assert app.vault.is_sealed(event.adverse_event["description"])  # encrypted at rest
-    assert app.vault.reveal_all(event.adverse_event) == {
+    assert event.touch_areas[0].startswith(ENVELOPE_PREFIX)  # encrypted at rest
+    assert event.adverse_event["description"].startswith(ENVELOPE_PREFIX)
+    assert revealed(app, event)["touch_areas"] == ["Hand"]
+    assert revealed(app, event)["adverse_event"] == {
         "severity": "mild",
         "description": "Nausea",
         "action_taken": "Rest",
@@ -111,7 +114,7 @@ def test_supportive_touch_must_stay_within_the_agreed_scope(app: Casework, staff
     with pytest.raises(RuleViolation) as refused:
         hold(app, staff, journey_id, supportive_touch_used=True, touch_areas=["hand", "back"])
     assert refused.value.reason == "touch_outside_agreed_scope"
-    assert refused.value.details["outside_scope"] == ["back"]
+    assert refused.value.details == {"touch_areas_outside_scope": [1]}
 
 
 def test_a_research_protocol_needs_two_facilitators(app: Casework) -> None:
