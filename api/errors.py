@@ -171,6 +171,8 @@ class CaseworkApi(Api):  # type: ignore[misc]
     def handle_http_exception(self, error: HTTPException) -> Response:
         data = getattr(error, "data", None) or {}
         status = HTTPStatus(error.code or 500)
+        if status == HTTPStatus.BAD_REQUEST and "json" in (data.get("messages") or {}):
+            return problem(status, "The body is not valid JSON.")  # webargs could not parse it
         invalid = status == HTTPStatus.UNPROCESSABLE_ENTITY
         detail = data.get("message") or (
             "Some fields are invalid." if invalid else str(error.description)

@@ -105,7 +105,11 @@ class RefusalDetailsSchema(Schema):
         fields.UUID(), metadata={"description": "Facilitators who no longer hold the role."}
     )
     touch_areas_outside_scope = fields.List(
-        fields.String(), metadata={"description": "Areas touched outside the agreed scope."}
+        fields.Integer(),
+        metadata={
+            "description": "Positions in `touch_areas` of the areas outside the agreed scope "
+            "(positions, not names: the scope is the client's clinical content)."
+        },
     )
 
 

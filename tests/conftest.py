@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from projections.store import upgrade
+from tests.support.documented import DocumentedClient
 from tests.support.postgres import postgres_server, temporary_database
 
 
@@ -68,3 +70,12 @@ def database_url(request: pytest.FixtureRequest, sqlite_path: str) -> str:
         return f"sqlite:///{sqlite_path}"
     url: str = request.getfixturevalue("postgres_database_url")
     return url
+
+
+@pytest.fixture(autouse=True, scope="session")
+def answers_checked_against_the_document() -> Iterator[None]:
+    """Every Flask app's test client checks each answer against /openapi.json."""
+    previous = Flask.test_client_class
+    Flask.test_client_class = DocumentedClient
+    yield
+    Flask.test_client_class = previous

@@ -10,8 +10,9 @@ from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
+from api.contract import RETRY_AFTER
 from api.errors import RETRY_AFTER_SECONDS
-from api.problems import ProblemSchema, problem
+from api.problems import MEDIA_TYPE, ProblemSchema, problem
 from api.read_models import read_models
 from api.readiness import readiness
 from api.resources.blueprint import Blueprint
@@ -85,7 +86,13 @@ class NotReadySchema(ProblemSchema):
 @blp.route("/ready")
 class Readiness(MethodView):
     @blp.response(200, ReadinessSchema)
-    @blp.alt_response(503, schema=NotReadySchema, description="Not ready: the reason is named.")
+    @blp.alt_response(
+        503,
+        schema=NotReadySchema,
+        content_type=MEDIA_TYPE,
+        headers={"Retry-After": RETRY_AFTER},
+        description="Not ready: the reason is named.",
+    )
     @blp.doc(security=[])  # public: for load balancers
     @blp.doc(operationId="check_readiness")
     def get(self) -> dict[str, Any] | Response:
