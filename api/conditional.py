@@ -36,7 +36,12 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
 }
 
-TAG = re.compile(r"(?P<version>[0-9]{1,18})(?:\.(?P<digest>[0-9a-f]{1,64}))?")
+IF_MATCH = re.compile(
+    '(W/)?"?([1-9][0-9]{0,17})(\\.[0-9a-f]{1,64})?(:(?:' + "|".join(CODINGS) + '))?"?'
+)
+"""An `If-Match` a write reads: a version from 1, bare (`3`) or as an ETag a read gave."""
+IF_MATCH_PATTERN = f"^{IF_MATCH.pattern}$"
+"""The same, as the OpenAPI document states it (ECMA-262 reads it alike)."""
 
 
 def state_tag(version: int, state: Any) -> str:
@@ -49,12 +54,6 @@ def uncoded(opaque_tag: str) -> str:
     """Return an entity tag's opaque part without the content coding compression added."""
     base, _, coding = opaque_tag.rpartition(":")
     return base if base and coding in CODINGS else opaque_tag
-
-
-def version_in(opaque_tag: str) -> int | None:
-    """Return the journey version an entity tag names (`3`, `3.9f…`, `3.9f…:gzip`), if any."""
-    match = TAG.fullmatch(uncoded(opaque_tag))
-    return int(match["version"]) if match else None
 
 
 def not_modified(response: Response) -> Response:

@@ -15,6 +15,8 @@ from typing import Any
 
 from apispec import APISpec, BasePlugin
 
+from api.conditional import IF_MATCH_PATTERN
+from api.links import link_operations
 from api.problems import (
     MEDIA_TYPE,
     ProblemSchema,
@@ -69,23 +71,35 @@ PROJECTION_POSITION = {
     "schema": {"type": "integer"},
 }
 
+MAX_KEY_LENGTH = 200
+KEY_PATTERN = "^[!-~]([ -~]*[!-~])?$"
+"""An Idempotency-Key (`api.idempotency`): printable ASCII, spaces inside only (HTTP trims a
+header value's ends)."""
+
 HEADERS: dict[str, dict[str, Any]] = {
     "If-Match": {
         "in": "header",
         "name": "If-Match",
         "required": False,
-        "description": 'The journey version the change is based on, as its ETag (`"3"`):'
-        " answered 412 `version_mismatch` if the journey has moved on since.",
-        "schema": {"type": "string", "maxLength": 40},
+        "description": "The journey version the change is based on (`3`), or the ETag a read"
+        ' gave (`"3.9f86d081884c7d65"`): answered 412 `version_mismatch` if the journey has'
+        " moved on since.",
+        "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
     },
     "Idempotency-Key": {
         "in": "header",
         "name": "Idempotency-Key",
         "required": False,
-        "description": "A key of the client's choosing (1 to 200 printable characters): a"
+        "description": "A key of the client's choosing (1 to 200 printable ASCII characters): a"
         " request sent again with the same key and body is answered as the first time, from"
-        " the record, with `Idempotent-Replayed: true`; with another body, 422.",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        " the record, with `Idempotent-Replayed: true`; with another body, 409"
+        " `idempotency_key_reused`.",
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_KEY_LENGTH,
+            "pattern": KEY_PATTERN,
+        },
     },
     "Casework-Purpose": {
         "in": "header",
@@ -102,6 +116,7 @@ class ContractPlugin(BasePlugin):
 
     def init_spec(self, spec: APISpec) -> None:
         self.spec = spec
+        self.operations: list[tuple[str, dict[str, Any]]] = []
         responses: dict[str, dict[str, Any]] = {
             "Unauthorized": {
                 **answer("No valid bearer token."),
@@ -119,6 +134,7 @@ class ContractPlugin(BasePlugin):
                 " the current one (read the journey again for its ETag).",
                 "content": {MEDIA_TYPE: {"schema": StaleVersionSchema}},
             },
+            "Malformed": answer("The body is not valid JSON."),
             "TooLarge": answer("The body is larger than the limit."),
             "NotJson": answer("The body is not declared as application/json."),
             "Invalid": answer("Some fields are invalid: `errors` names each, by location."),
@@ -142,6 +158,15 @@ class ContractPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             if method in ("get", "head", *WRITES):
                 complete(path or "", method, operation)
+                self.link(path or "", operation)
+
+    def link(self, path: str, operation: dict[str, Any]) -> None:
+        """Link this operation with every one documented before it, both ways (`api.links`)."""
+        new = (path, operation)
+        for known in self.operations:
+            link_operations(known, new)
+            link_operations(new, known)
+        self.operations.append(new)
 
 
 def complete(path: str, method: str, operation: dict[str, Any]) -> None:
@@ -163,6 +188,7 @@ def complete(path: str, method: str, operation: dict[str, Any]) -> None:
     if method in WRITES:
         tag = (operation.get("tags") or [""])[0]
         responses["409"] = REFUSALS_BY_TAG.get(tag, JOURNEY_REFUSALS)[0]
+        responses["400"] = "Malformed"
         responses["413"] = "TooLarge"
         responses["415"] = "NotJson"
     if method in WRITES and path.startswith("/journeys/{journey_id}/"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from contextlib import suppress
 from contextvars import Token
 from dataclasses import asdict
@@ -29,20 +30,22 @@ from flask import Flask, Response, current_app, g, jsonify, request
 
 from api.auth import bearer_token
 from api.config import PREFIX
+from api.contract import KEY_PATTERN, MAX_KEY_LENGTH
 from api.errors import refuse_parameter
 from api.resources.writes import location_of
 from api.services import casework
 from casework.application import Written
+from casework.errors import RuleViolation
 from casework.idempotent_request import (
     PENDING,
     IdempotentRequest,
     PendingRequest,
     request_id_for,
 )
+from casework.refusals import Refusal
 from casework.vault import derived_key, key_from_text
 
 HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 200
 REQUEST_HASH_CONTEXT = "casework/idempotency/request-hash/v1"
 """The HKDF context that derives the request-hash key from the master key: for this use only."""
 
@@ -61,8 +64,10 @@ def replay_or_expect() -> Response | None:
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         return None
-    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-        refuse_parameter("headers", HEADER, f"Must be 1 to {MAX_KEY_LENGTH} printable characters.")
+    if len(key) > MAX_KEY_LENGTH or not re.fullmatch(KEY_PATTERN, key):
+        refuse_parameter(
+            "headers", HEADER, f"Must be 1 to {MAX_KEY_LENGTH} printable ASCII characters."
+        )
     # The token, not how the header spells it: `bearer X` and `Bearer  X` are one caller.
     caller = hashlib.sha256((bearer_token() or "").encode()).hexdigest()
     fingerprint = hmac.new(
@@ -74,7 +79,11 @@ def replay_or_expect() -> Response | None:
     done = casework().answered_request(request_id)
     if done is not None:
         if not hmac.compare_digest(done[0].request_hash, fingerprint):
-            refuse_parameter("headers", HEADER, "This key was used for a different request.")
+            raise RuleViolation(
+                Refusal.IDEMPOTENCY_KEY_REUSED,
+                "This Idempotency-Key was used for a different request.",
+                {"field": HEADER},
+            )
         return replay(*done)
     pending = PendingRequest(request_id, fingerprint)
     g.idempotency = (pending, PENDING.set(pending))

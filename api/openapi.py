@@ -9,13 +9,31 @@ checked without a new test.
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
 from typing import Any
 
+from flask import Flask
 from flask_smorest import Api
 from marshmallow import fields
+from werkzeug.routing import BaseConverter
 
 from api.schemas.audit import CheckpointField
+from api.schemas.common import (
+    LONG_TEXT,
+    Amount,
+    Day,
+    Moment,
+    Pseudonym,
+    Scalar,
+    Text,
+    not_blank,
+)
 from api.schemas.reads import PractitionerRef
+from casework.bounds import INT64_MAX, INT64_MIN
+from casework.client import LAST_BMP_CHARACTER, pseudonym_character_allowed
+from casework.journey.values import ConsentKind
+from casework.roles import Role
 
 DESCRIPTION = """\
 The record-keeping API of a clinic that runs MDMA-assisted therapy: every step of a client's
@@ -92,11 +110,102 @@ def null_outside_the_enum(self: Any, field: fields.Field[Any], **kwargs: Any) ->
     return {}
 
 
+FORBIDDEN = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe\\uffff"
+"""What `Text` refuses, as a class body both ECMA-262 and Python read alike: control characters
+but tab, newline and carriage return (read as a newline), and noncharacters. Lone surrogates are
+refused too, but cannot be written in a pattern; neither can noncharacters above U+FFFF."""
+SPACE = " \\t\\n\\r\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+"""The white space allowed in text (what `str.strip` removes that is not refused), spelt out:
+`\\s` differs between regex dialects."""
+TEXT_PATTERN = f"^[^{FORBIDDEN}]*$"
+NOT_BLANK_PATTERN = f"^[^{FORBIDDEN}]*[^{SPACE}{FORBIDDEN}][^{FORBIDDEN}]*$"
+YEARS_PATTERN = "^(19[0-9]{2}|2[01][0-9]{2})-"
+"""A date or time in the years the record holds (casework.bounds: 1900..2199)."""
+
+
+@cache
+def pseudonym_pattern() -> str:
+    """Return the pattern of a pseudonym: the characters `casework.client` allows, not blank.
+
+    Listed from the same check, once per process, so that document and check cannot differ.
+    """
+    allowed = [
+        chr(code)
+        for code in range(LAST_BMP_CHARACTER + 1)
+        if not 0xD800 <= code <= 0xDFFF and pseudonym_character_allowed(chr(code))
+    ]
+    shown = [c for c in allowed if not unicodedata.normalize("NFKC", c).isspace()]
+    return f"^[{character_class(allowed)}]*[{character_class(shown)}][{character_class(allowed)}]*$"
+
+
+def character_class(characters: list[str]) -> str:
+    """Return a regex class body naming `characters` (in order) as ranges of `\\u` escapes."""
+    ranges: list[list[int]] = []
+    for code in map(ord, characters):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        f"\\u{first:04x}" + (f"-\\u{last:04x}" if last > first else "") for first, last in ranges
+    )
+
+
+def input_rules(self: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
+    """Document what the input types of api.schemas.common refuse, so that what the schema
+    allows is accepted: characters and blankness of text, the years of a date or time, the
+    hundredths of an amount."""
+    if isinstance(field, Pseudonym):
+        return {"pattern": pseudonym_pattern()}
+    if isinstance(field, Scalar):
+        return {
+            "type": ["null", "boolean", "integer", "string"],
+            "minimum": INT64_MIN,
+            "maximum": INT64_MAX,
+            "maxLength": LONG_TEXT,
+            "pattern": TEXT_PATTERN,
+        }
+    if isinstance(field, Text):
+        return {"pattern": NOT_BLANK_PATTERN if not_blank in field.validators else TEXT_PATTERN}
+    if isinstance(field, Moment | Day):
+        return {"pattern": YEARS_PATTERN}
+    if isinstance(field, Amount) and field.hundredths:
+        return {"multipleOf": 0.01}
+    return {}
+
+
+class VocabularySegment(BaseConverter):
+    """A path segment naming a word of a closed vocabulary, documented as its enum.
+
+    It matches any segment, as `string` does, so that an unknown word reaches the view and is
+    refused with a 422 naming the parameter (not a 404 for a path that does not exist).
+    """
+
+    words: tuple[str, ...] = ()
+
+
+def vocabulary(words: Any) -> type[VocabularySegment]:
+    """Return a converter for the values of an enum."""
+    return type("Vocabulary", (VocabularySegment,), {"words": tuple(w.value for w in words)})
+
+
+PATH_VOCABULARIES = {"role": vocabulary(Role), "consent_kind": vocabulary(ConsentKind)}
+"""Converters of the path segments that name a role or a consent kind (`<role:role>`)."""
+
+
+def add_path_vocabularies(app: Flask) -> None:
+    """Let routes name the vocabularies above; call before the blueprints are registered."""
+    app.url_map.converters.update(PATH_VOCABULARIES)
+
+
 def init_app(api: Api) -> None:
     """Correct what flask-smorest documents; call before the blueprints are registered."""
     api.register_field(PractitionerRef, "string", None)
     api.register_field(CheckpointField, "string", None)  # the checkpoint's JSON, as text
+    for converter_class in PATH_VOCABULARIES.values():
+        api.register_converter(converter_class, lambda c: {"type": "string", "enum": list(c.words)})
     converter = api.ma_plugin.converter
+    converter.add_attribute_function(input_rules)
     converter.add_attribute_function(practitioner_ref_pattern)
     converter.add_attribute_function(null_outside_the_enum)
     converter.add_parameter_attribute_function(never_null_in_a_parameter)

@@ -29,13 +29,16 @@ def pseudonym_as_written(pseudonym: str, field: str = PSEUDONYM_FIELD) -> str:
     """Return a pseudonym in its shown form: NFKC, white space trimmed and runs of it made one.
 
     Raises InvalidInput naming `field` for control, format (invisible: zero-width, bidirectional
-    overrides and isolates), surrogate, private-use or unassigned characters, or a blank value.
+    overrides and isolates), surrogate, private-use or unassigned characters, characters beyond
+    the Basic Multilingual Plane, or a blank value.
     The value itself is never echoed: a pseudonym identifies a client.
     """
     shown = " ".join(unicodedata.normalize("NFKC", pseudonym).split())
     if any(_refused(character) for character in pseudonym + shown):
         raise InvalidInput.field(
-            field, "Must not hold control, invisible or bidirectional characters."
+            field,
+            "Must not hold control, invisible or bidirectional characters, or characters beyond"
+            " the Basic Multilingual Plane.",
         )
     if not shown:
         raise InvalidInput.field(field, "Must not be blank.")
@@ -59,7 +62,21 @@ def pseudonym_key(pseudonym: str, field: str = PSEUDONYM_FIELD) -> str:
 
 def _refused(character: str) -> bool:
     category = unicodedata.category(character)
-    return category in _REFUSED_CATEGORIES or character in _INVISIBLE
+    beyond_the_bmp = ord(character) > LAST_BMP_CHARACTER
+    return category in _REFUSED_CATEGORIES or character in _INVISIBLE or beyond_the_bmp
+
+
+def pseudonym_character_allowed(character: str) -> bool:
+    """Return whether a pseudonym may hold `character`, by itself and as NFKC writes it."""
+    shown = unicodedata.normalize("NFKC", character)
+    return not any(_refused(c) for c in character + shown)
+
+
+LAST_BMP_CHARACTER = 0xFFFF
+"""A pseudonym is a clinic's case code, written in the Basic Multilingual Plane, where the
+letters of every living script are; beyond it lie emoji, historic scripts and mathematical
+letters that NFKC folds into ASCII. Keeping to it lets the OpenAPI document state exactly
+which characters a pseudonym may hold (a pattern cannot name characters beyond it portably)."""
 
 
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}

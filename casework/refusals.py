@@ -16,6 +16,7 @@ class Refusal(StrEnum):
     # Any write
     CONCURRENT_WRITE = "concurrent_write"
     VERSION_MISMATCH = "version_mismatch"  # answered 412: If-Match named an older version
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"  # the key named another request
 
     # A journey's state
     JOURNEY_CLOSED = "journey_closed"
@@ -59,6 +60,7 @@ class Refusal(StrEnum):
 
     # Clinical times (casework/journey/times.py)
     OCCURRED_BEFORE_INTAKE = "occurred_before_intake"
+    OCCURRED_IN_FUTURE = "occurred_in_future"  # details.field names the time
     INTAKE_TOO_FAR_BACK = "intake_too_far_back"
     SESSION_TOO_SHORT = "session_too_short"
     SESSION_TOO_LONG = "session_too_long"
@@ -88,7 +90,7 @@ class Refusal(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
-ANY_WRITE = frozenset({Refusal.CONCURRENT_WRITE})
+ANY_WRITE = frozenset({Refusal.CONCURRENT_WRITE, Refusal.IDEMPOTENCY_KEY_REUSED})
 """What any write may be refused for (409); a stale `If-Match` is answered 412 instead."""
 
 STAFF = ANY_WRITE | {

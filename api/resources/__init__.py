@@ -89,6 +89,7 @@ def decimal_bounds_as_numbers(self: Any, field: fields.Field[Any], **kwargs: Any
 def init_app(app: Flask) -> None:
     """Register the blueprints and the bearer-token security scheme in the OpenAPI document."""
     api = CaseworkApi(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
+    openapi.add_path_vocabularies(app)
     openapi.init_app(api)
     api.ma_plugin.converter.add_attribute_function(decimal_bounds_as_numbers)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})

@@ -58,7 +58,7 @@ class Consents(MethodView):
         return add_to_journey(casework().give_consent, journey_id, **data)
 
 
-@blp.route("/consents/<kind>/withdrawal")
+@blp.route("/consents/<consent_kind:kind>/withdrawal")
 class ConsentWithdrawal(MethodView):
     @blp.arguments(WithdrawConsentSchema)
     @blp.response(201, WrittenSchema)

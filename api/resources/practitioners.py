@@ -73,7 +73,7 @@ class PractitionerRoles(MethodView):
         )
 
 
-@blp.route("/<uuid:practitioner_id>/roles/<role>")
+@blp.route("/<uuid:practitioner_id>/roles/<role:role>")
 class PractitionerRole(MethodView):
     @blp.arguments(RevokeRoleSchema, location="json")
     @blp.response(200, WrittenSchema)

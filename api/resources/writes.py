@@ -10,7 +10,7 @@ from uuid import UUID
 from flask import request, url_for
 
 from api.auth import current_actor
-from api.conditional import version_in
+from api.conditional import IF_MATCH
 from api.errors import refuse_parameter
 from casework.application import Written
 
@@ -43,10 +43,10 @@ def expected_version() -> int | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    version = version_in(header.strip().removeprefix("W/").strip('"'))
-    if version is None or version < 1:
+    match = IF_MATCH.fullmatch(header.strip())
+    if match is None:
         refuse_parameter("headers", "If-Match", "Must be the journey version, e.g. If-Match: 3.")
-    return version
+    return int(match[2])
 
 
 def location_of(written: Written) -> str | None:

@@ -1,11 +1,13 @@
 """Field builders and the schemas every resource shares.
 
-One type per kind of input (STYLE.md rule 17): free text is `Text`, a moment is `Moment`, a
-calendar date is `Day`, a page cursor is `Cursor`, a whole number is `WholeNumber`, an amount is
-`Amount`, a closed vocabulary is `Choice`, and a correction's new value is `Scalar`. Each refuses
-what the stores or Python cannot hold with a 422 naming the field, so a schema built from them
-needs no checks of its own, and tests/api/test_hostile_input.py covers a new field without a
-new test (tests/api/test_input_types.py fails when a schema uses a raw marshmallow field).
+One type per kind of input (STYLE.md rule 17): free text is `Text` (a pseudonym `Pseudonym`), a
+moment is `Moment`, a calendar date is `Day`, a page cursor is `Cursor`, a whole number is
+`WholeNumber`, an amount is `Amount`, a closed vocabulary is `Choice`, and a correction's new
+value is `Scalar`. Each refuses what the stores or Python cannot hold with a 422 naming the field,
+so a schema built from them needs no checks of its own, and tests/api/test_hostile_input.py
+covers a new field without a new test (tests/api/test_input_types.py fails when a schema uses a
+raw marshmallow field). `api.openapi` documents what each refuses, so that the document says
+what is accepted.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ MAX_CURSOR = 1_000
 """Characters: every cursor this API gives out is far shorter."""
 AMOUNT_LIMIT = Decimal(10) ** 9
 """An amount's magnitude must stay below this (no dose or count comes near it)."""
+HUNDREDTH = Decimal("0.01")
+FLOAT_NOISE = Decimal("1e-12")
+"""Relative: below the last digit a binary float carries, far above a hundredth's part."""
 
 
 def _noncharacters() -> str:
@@ -81,6 +86,11 @@ class Text(fields.String):
         return normalised(super()._deserialize(value, attr, data, **kwargs))
 
 
+class Pseudonym(Text):
+    """A client's pseudonym: text whose characters `casework.client` checks as it files the
+    client (documented as a pattern of exactly those characters, `api.openapi`)."""
+
+
 class Choice(fields.String):
     """One of a closed list of codes (a query's `status`, `kind`, `format`): no free text."""
 
@@ -109,7 +119,10 @@ class Day(fields.Date):
 
 
 class WholeNumber(fields.Integer):
-    """A whole number that fits a signed 64-bit column; in a body, 90.5 is refused, not cut."""
+    """A whole number that fits a signed 64-bit column; in a body, 90.5 is refused, not cut.
+
+    `90.0` is the whole number 90, as JSON Schema's `integer` says: JSON has one number type.
+    """
 
     def __init__(self, *, in_query: bool = False, **kwargs: Any) -> None:
         given = kwargs.pop("validate", None) or []
@@ -117,14 +130,33 @@ class WholeNumber(fields.Integer):
         bounds = validate.Range(INT64_MIN, INT64_MAX, error="Must fit in 64 bits.")
         super().__init__(strict=not in_query, validate=[bounds, *given], **kwargs)
 
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._validated(value)
+
 
 class Amount(fields.Decimal):
-    """A finite decimal below AMOUNT_LIMIT in magnitude (so rounding and comparing are safe)."""
+    """A finite decimal below AMOUNT_LIMIT in magnitude (so rounding and comparing are safe).
+
+    With `hundredths`, an amount finer than a hundredth is refused rather than rounded; a
+    binary float's noise (`120.57000000000001`, as a client's arithmetic may send 120.57) is not
+    a finer amount, and is read as the hundredth it stands for.
+    """
+
+    def __init__(self, *, hundredths: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.hundredths = hundredths
 
     def _validated(self, value: Any) -> Decimal:
         amount_value = super()._validated(value)
         if amount_value is not None and not abs(amount_value) < AMOUNT_LIMIT:
             raise ValidationError(f"Must be less than {AMOUNT_LIMIT:,} in magnitude.")
+        if amount_value is not None and self.hundredths:
+            rounded = amount_value.quantize(HUNDREDTH)
+            if abs(amount_value - rounded) > FLOAT_NOISE * max(Decimal(1), abs(amount_value)):
+                raise ValidationError("At most two decimal places.")
+            return rounded
         return amount_value
 
 
@@ -148,6 +180,8 @@ class Scalar(fields.Raw):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if value is None or isinstance(value, bool):
             return value
+        if isinstance(value, float) and value.is_integer():  # JSON's 3.0 is the whole number 3
+            value = int(value)
         if isinstance(value, int):
             if not INT64_MIN <= value <= INT64_MAX:
                 raise ValidationError("Must fit in 64 bits.")
@@ -162,6 +196,11 @@ class Scalar(fields.Raw):
 def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> Text:
     """Return a text field that refuses blank and over-long values."""
     return Text(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def pseudonym(**kwargs: Any) -> Pseudonym:
+    """Return a pseudonym field: up to 100 characters, not blank."""
+    return Pseudonym(validate=[validate.Length(min=1, max=100), not_blank], **kwargs)
 
 
 def optional_text(max_length: int = LONG_TEXT) -> Text:
@@ -179,12 +218,6 @@ def whole_number(**kwargs: Any) -> WholeNumber:
     return WholeNumber(**kwargs)
 
 
-def hundredths(value: Decimal) -> None:
-    """Refuse an amount finer than a hundredth, rather than rounding it."""
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError("At most two decimal places.")
-
-
 def moment(**kwargs: Any) -> Moment:
     """Return a field for a time with offset, in the years 1900..2199."""
     return Moment(**kwargs)
@@ -195,9 +228,9 @@ def day(**kwargs: Any) -> Day:
     return Day(**kwargs)
 
 
-def amount(**kwargs: Any) -> Amount:
-    """Return a field for a finite decimal amount of sane magnitude."""
-    return Amount(**kwargs)
+def amount(*, hundredths: bool = False, **kwargs: Any) -> Amount:
+    """Return a field for a finite decimal amount of sane magnitude (`hundredths`: to 0.01)."""
+    return Amount(hundredths=hundredths, **kwargs)
 
 
 def cursor(**kwargs: Any) -> Cursor:

@@ -10,9 +10,9 @@ from api.schemas.common import (
     Scalar,
     amount,
     day,
-    hundredths,
     moment,
     optional_text,
+    pseudonym,
     text,
     text_list,
     whole_number,
@@ -31,8 +31,8 @@ from casework.journey.values import (
 
 
 class RecordIntakeSchema(ClinicalTimeSchema):
-    client_pseudonym = text(
-        100, required=True, metadata={"description": "Clinic-unique pseudonym or case number."}
+    client_pseudonym = pseudonym(
+        required=True, metadata={"description": "Clinic-unique pseudonym or case number."}
     )
     referral_source = text(required=True)
     primary_need = text(LONG_TEXT, required=True)
@@ -113,7 +113,7 @@ class CancelSessionSchema(ClinicalTimeSchema):
 class DoseSchema(Schema):
     kind = fields.Enum(DoseKind, by_value=True, required=True)
     amount_mg = amount(
-        load_default=None, allow_none=True, validate=[validate.Range(0, 1000), hundredths]
+        hundredths=True, load_default=None, allow_none=True, validate=validate.Range(0, 1000)
     )
     given_at = moment(load_default=None, allow_none=True)
     reason = optional_text(2000)

@@ -46,10 +46,11 @@ def test_the_same_key_with_another_body_is_refused(
     assert intake(client, api_staff, "intake-1", INTAKE).status_code == 201
     head = casework_app.recorder.max_notification_id()
     other = intake(client, api_staff, "intake-1", {**INTAKE, "primary_need": "Panic"})
-    assert other.status_code == 422
-    assert other.json["errors"]["headers"] == {
-        "Idempotency-Key": ["This key was used for a different request."]
-    }
+    assert other.status_code == 409
+    assert (other.json["reason"], other.json["details"]) == (
+        "idempotency_key_reused",
+        {"field": "Idempotency-Key"},
+    )
     assert casework_app.recorder.max_notification_id() == head
 
 

@@ -83,7 +83,6 @@ def test_a_closed_journey_takes_corrections_and_addenda_but_no_care_steps(
         ("outcome", "ineligible", "field"),  # a decision's outcome is decided anew, not corrected
         ("rationale", "  ", "new_value"),
         ("valid_until", "next spring", "new_value"),
-        ("occurred_at", (datetime.now(UTC) + timedelta(days=2)).isoformat(), "new_value"),
     ],
 )
 def test_a_correction_must_name_a_correctable_field_and_a_fitting_value(
@@ -96,6 +95,25 @@ def test_a_correction_must_name_a_correctable_field_and_a_fitting_value(
             staff[Role.CLINICAL_LEAD], journey_id, field, new_value, "Why", corrects_version=version
         )
     assert refused_field in refused.value.errors
+
+
+def test_a_clinical_time_corrected_into_the_future_is_refused(app: Casework, staff: Staff) -> None:
+    journey_id = ready_journey(app, staff)
+    version = screening_version(app, staff, journey_id)
+    future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    with pytest.raises(RuleViolation) as refused:
+        app.record_correction(
+            staff[Role.CLINICAL_LEAD],
+            journey_id,
+            "occurred_at",
+            future,
+            "Why",
+            corrects_version=version,
+        )
+    assert (refused.value.reason, refused.value.details) == (
+        "occurred_in_future",
+        {"field": "new_value"},
+    )
 
 
 def test_only_a_clinical_lead_or_the_author_corrects_an_entry(app: Casework, staff: Staff) -> None:

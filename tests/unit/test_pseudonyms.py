@@ -66,7 +66,11 @@ def test_the_same_pseudonym_however_written_is_one_client(app: Casework, staff: 
     assert client.pseudonym == "Renée-07"  # as first written, in NFKC
 
 
-@pytest.mark.parametrize("hidden", ["\u200b", "\u202e", "\u2066"], ids=["zwsp", "rlo", "lri"])
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u200b", "\u202e", "\u2066", "\U0001d402", "\U0001f642"],
+    ids=["zwsp", "rlo", "lri", "math-bold-c", "emoji"],
+)
 def test_a_pseudonym_with_a_hidden_character_is_refused_naming_the_field(
     app: Casework, staff: Staff, hidden: str
 ) -> None:
@@ -102,6 +106,7 @@ def test_a_second_intake_while_a_journey_is_open_names_the_open_journey(
 # -- properties ---------------------------------------------------------------------------------
 
 visible = st.characters(
+    max_codepoint=0xFFFF,
     blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"),
     blacklist_characters="".join(HIDDEN),
 )
