@@ -22,6 +22,7 @@ from schemathesis.config import SchemathesisConfig
 
 from casework.roles import Role
 from tests.api.conftest import ApiStaff
+from tests.support import schemathesis_hooks  # noqa: F401  (registers its formats, as `st run` does)
 
 MAX_EXAMPLES = 8
 """Per operation: enough to find a crash in each, bounded so that `make test` stays quick."""
