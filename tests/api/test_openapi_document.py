@@ -169,3 +169,26 @@ def test_spectral_finds_nothing(document: dict[str, Any], tmp_path: Path) -> Non
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_link_opens_an_operation_filling_its_path_parameters(
+    document: dict[str, Any],
+) -> None:
+    by_id = {op["operationId"]: path for _, path, op in operations(document)}
+    links = {
+        (op["operationId"], name): link
+        for _, _, op in operations(document)
+        for answer in op["responses"].values()
+        if isinstance(answer, dict)
+        for name, link in answer.get("links", {}).items()
+    }
+    for (source, _), link in links.items():
+        needed = set(re.findall(r"{([^{}]+)}", by_id[link["operationId"]]))
+        assert set(link["parameters"]) == needed, (source, link)
+    linked = {(source, link["operationId"]) for (source, _), link in links.items()}
+    assert {
+        ("record_intake", "get_journey"),
+        ("schedule_session", "record_session_outcome"),
+        ("get_journey", "record_outreach"),
+        ("give_consent", "withdraw_consent"),
+    } <= linked
