@@ -3,12 +3,18 @@ that showed clients (with the journeys it returned)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, insert
 
 from casework.access_log import AccessQuery, AccessRecord
-from projections.base import Projection
+from casework.access_token import AccessToken
+from casework.client import Client
+from casework.clinic import Clinic
+from casework.idempotent_request import IdempotentRequest
+from casework.journey import Journey
+from casework.practitioner import Practitioner
+from projections.base import Projection, handles
 from projections.tables import access_log, access_queries, access_query_journeys
 
 
@@ -17,39 +23,49 @@ class AccessLogProjection(Projection):
 
     name: ClassVar[str] = "access_log"
     tables = (access_log, access_queries, access_query_journeys)
+    ignores = (
+        AccessToken.Event,
+        Client.Event,
+        Clinic.Event,
+        IdempotentRequest.Event,
+        Journey.Event,
+        Practitioner.Event,
+    )
 
-    def process(self, connection: Connection, event: object, position: int) -> None:
-        if isinstance(event, AccessRecord.Recorded):
-            connection.execute(
-                insert(access_log).values(
-                    position=position,
-                    clinic_id=event.clinic_id,
-                    practitioner_id=event.practitioner_id,
-                    role=event.role,
-                    journey_id=event.journey_id,
-                    client_id=event.client_id,
-                    endpoint=event.endpoint,
-                    purpose=event.purpose,
-                    accessed_at=event.timestamp,
-                )
+    @handles(AccessRecord.Recorded)
+    def access_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        connection.execute(
+            insert(access_log).values(
+                position=position,
+                clinic_id=event.clinic_id,
+                practitioner_id=event.practitioner_id,
+                role=event.role,
+                journey_id=event.journey_id,
+                client_id=event.client_id,
+                endpoint=event.endpoint,
+                purpose=event.purpose,
+                accessed_at=event.timestamp,
             )
-        elif isinstance(event, AccessQuery.Recorded):
-            journeys = list(dict.fromkeys(event.journey_ids))
-            connection.execute(
-                insert(access_queries).values(
-                    position=position,
-                    clinic_id=event.clinic_id,
-                    practitioner_id=event.practitioner_id,
-                    role=event.role,
-                    endpoint=event.endpoint,
-                    filters=list(event.filters),
-                    purpose=event.purpose,
-                    journey_ids=[str(journey) for journey in journeys],
-                    accessed_at=event.timestamp,
-                )
+        )
+
+    @handles(AccessQuery.Recorded)
+    def access_query_recorded(self, connection: Connection, event: Any, position: int) -> None:
+        journeys = list(dict.fromkeys(event.journey_ids))
+        connection.execute(
+            insert(access_queries).values(
+                position=position,
+                clinic_id=event.clinic_id,
+                practitioner_id=event.practitioner_id,
+                role=event.role,
+                endpoint=event.endpoint,
+                filters=list(event.filters),
+                purpose=event.purpose,
+                journey_ids=[str(journey) for journey in journeys],
+                accessed_at=event.timestamp,
             )
-            if journeys:
-                connection.execute(
-                    insert(access_query_journeys),
-                    [{"position": position, "journey_id": journey} for journey in journeys],
-                )
+        )
+        if journeys:
+            connection.execute(
+                insert(access_query_journeys),
+                [{"position": position, "journey_id": journey} for journey in journeys],
+            )

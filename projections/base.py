@@ -1,13 +1,18 @@
-"""What every projection is: a name, the tables it owns, and one handler per event it reads."""
+"""What every projection is: a name, the tables it owns, and one handler per event class it reads.
+
+Handlers are found by event class (`@handles(Journey.ConsentGiven)`), never by name; what a
+projection does not read it says so (`ignores`), and tests/unit/test_projection_coverage.py
+fails when an event class is neither handled nor ignored by every projection.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Table
@@ -15,6 +20,24 @@ from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from casework.access_log import AccessQuery, AccessRecord
+from casework.access_token import AccessToken
+from casework.client import Client
+from casework.clinic import Clinic
+from casework.idempotent_request import IdempotentRequest
+from casework.practitioner import Practitioner
+
+OTHER_RECORDS: tuple[type, ...] = (
+    AccessRecord.Event,
+    AccessQuery.Event,
+    AccessToken.Event,
+    Client.Event,
+    Clinic.Event,
+    IdempotentRequest.Event,
+    Practitioner.Event,
+)
+"""The events of every record but the journey, for the projections that read journeys only."""
 
 BASE_EVENT_FIELDS = {
     "originator_id",
@@ -33,9 +56,17 @@ def upsertable_insert(connection: Connection, table: Table) -> PostgresqlInsert 
     return sqlite_insert(table)
 
 
-def handler_name(event: object) -> str:
-    """Return the handler named after an event: ScreeningDecisionRecorded → its snake_case."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+Handler = TypeVar("Handler", bound=Callable[..., None])
+
+
+def handles(*event_classes: type) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes."""
+
+    def mark(method: Handler) -> Handler:
+        method.handles = event_classes  # type: ignore[attr-defined]
+        return method
+
+    return mark
 
 
 def plain(value: Any) -> Any:
@@ -62,16 +93,36 @@ def event_details(event: object) -> dict[str, Any]:
 
 
 class Projection:
-    """A read model: `process` calls the handler named after the event, if it has one."""
+    """A read model: `process` calls the handler of the event's class, if it has one."""
 
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
+    handlers: ClassVar[dict[type, Callable[..., None]]] = {}
+    """Event class → the method marked `@handles` it (collected when the class is made)."""
+    reads_all: ClassVar[tuple[type, ...]] = ()
+    """Event base classes every one of whose events this projection reads (`process` says how)."""
+    ignores: ClassVar[tuple[type, ...]] = ()
+    """Event classes, or their bases, this projection reads nothing from: said, not forgotten."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        marked = {
+            event_class: method
+            for method in vars(cls).values()
+            for event_class in getattr(method, "handles", ())
+        }
+        cls.handlers = {**cls.handlers, **marked}
+
+    @classmethod
+    def decides_on(cls, event_class: type) -> bool:
+        """Whether this projection handles, reads or ignores the events of `event_class`."""
+        return event_class in cls.handlers or issubclass(event_class, cls.reads_all + cls.ignores)
 
     def process(self, connection: Connection, event: object, position: int) -> None:
         """Apply one event, within the caller's transaction."""
-        handler = getattr(self, handler_name(event), None)
+        handler = self.handlers.get(type(event))
         if handler is not None:
-            handler(connection, event, position)
+            handler(self, connection, event, position)
 
     def flush(self, connection: Connection) -> None:
         """Write what the batch's events left buffered, before its transaction commits.

@@ -10,10 +10,14 @@ from uuid import UUID
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from casework.access_log import AccessQuery, AccessRecord
+from casework.access_token import AccessToken
+from casework.client import Client
 from casework.clinic import Clinic
+from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
-from projections.base import Projection, handler_name, upsertable_insert
+from projections.base import Projection, handles, upsertable_insert
 from projections.tables import care_team, clinics, journeys
 
 Row = dict[str, Any]
@@ -29,8 +33,23 @@ class CaseloadProjection(Projection):
 
     name: ClassVar[str] = "caseload"
     tables = (journeys, care_team, clinics)
+    reads_all = (
+        Journey.Event,
+        Clinic.Registered,
+        Practitioner.RoleGranted,
+        Practitioner.RoleRevoked,
+    )
+    ignores = (
+        AccessRecord.Event,
+        AccessQuery.Event,
+        AccessToken.Event,
+        Client.Event,
+        IdempotentRequest.Event,
+        Practitioner.Registered,
+    )
 
     def process(self, connection: Connection, event: object, position: int) -> None:
+        """Keep a journey's row: every event is activity; its handler, if any, changes the row."""
         if isinstance(event, Clinic.Registered):
             connection.execute(
                 insert(clinics).values(
@@ -45,9 +64,9 @@ class CaseloadProjection(Projection):
             row = self._row(connection, event.originator_id)
             if row is None:
                 return  # a journey whose intake this table never saw: nothing to keep current
-            handler = getattr(self, handler_name(event), None)
+            handler = self.handlers.get(type(event))
             if handler is not None:
-                handler(connection, event, row)
+                handler(self, connection, event, row)
             row["last_activity_at"] = max(row["last_activity_at"], event.occurred_at)
 
     def flush(self, connection: Connection) -> None:
@@ -98,6 +117,7 @@ class CaseloadProjection(Projection):
             "contacts_count": 0,
         }
 
+    @handles(Journey.CareTeamMemberAssigned)
     def care_team_member_assigned(self, connection: Connection, event: Any, row: Row) -> None:
         connection.execute(
             insert(care_team).values(
@@ -120,6 +140,7 @@ class CaseloadProjection(Projection):
             .values(lacks_role=isinstance(event, Practitioner.RoleRevoked))
         )
 
+    @handles(Journey.CareTeamMemberUnassigned)
     def care_team_member_unassigned(self, connection: Connection, event: Any, row: Row) -> None:
         connection.execute(
             delete(care_team).where(
@@ -128,6 +149,7 @@ class CaseloadProjection(Projection):
             )
         )
 
+    @handles(Journey.ScreeningDecisionRecorded)
     def screening_decision_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         in_force = row["screening_occurred_at"]
         if in_force is not None and event.occurred_at < in_force:
@@ -137,6 +159,7 @@ class CaseloadProjection(Projection):
         row["screening_valid_until"] = event.valid_until
         row["screening_version"] = event.originator_version
 
+    @handles(Journey.CorrectionRecorded)
     def correction_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         if (
             event.entry_type == "ScreeningDecisionRecorded"
@@ -145,44 +168,57 @@ class CaseloadProjection(Projection):
         ):
             row["screening_valid_until"] = event.new_value  # a date: the store keeps its type
 
+    @handles(Journey.ConsentGiven)
     def consent_given(self, connection: Connection, event: Any, row: Row) -> None:
         if event.kind == "treatment":
             row["treatment_consent"] = True
 
+    @handles(Journey.ConsentWithdrawn)
     def consent_withdrawn(self, connection: Connection, event: Any, row: Row) -> None:
         if event.kind == "treatment":
             row["treatment_consent"] = False
 
+    @handles(Journey.PreparationSessionRecorded)
     def preparation_session_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         row["preparation_count"] += 1
 
+    @handles(Journey.SafetyPlanRecorded)
     def safety_plan_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         row["safety_plan"] = True
 
+    @handles(Journey.SessionScheduled)
     def session_scheduled(self, connection: Connection, event: Any, row: Row) -> None:
         row["sessions_scheduled"] += 1
 
+    @handles(Journey.SessionCancelled)
     def session_cancelled(self, connection: Connection, event: Any, row: Row) -> None:
         row["sessions_scheduled"] -= 1
 
+    @handles(Journey.SessionOutcomeRecorded)
     def session_outcome_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         row["sessions_scheduled"] -= 1
         row["sessions_held"] += 1
 
+    @handles(Journey.ContactRecorded)
     def contact_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         row["contacts_count"] += 1
 
+    @handles(Journey.JourneyPaused)
     def journey_paused(self, connection: Connection, event: Any, row: Row) -> None:
         row["status"] = "paused"
 
+    @handles(Journey.JourneyResumed)
     def journey_resumed(self, connection: Connection, event: Any, row: Row) -> None:
         row["status"] = "active"
 
+    @handles(Journey.JourneyStopped)
     def journey_stopped(self, connection: Connection, event: Any, row: Row) -> None:
         row.update(status="stopped", sessions_scheduled=0)
 
+    @handles(Journey.ClientWithdrew)
     def client_withdrew(self, connection: Connection, event: Any, row: Row) -> None:
         row.update(status="withdrawn", sessions_scheduled=0)
 
+    @handles(Journey.JourneyClosed)
     def journey_closed(self, connection: Connection, event: Any, row: Row) -> None:
         row.update(status="closed", sessions_scheduled=0)

@@ -10,17 +10,9 @@ from sqlalchemy import Connection, insert, update
 from casework.journey import Journey
 from casework.personal import reveal_payload
 from casework.vault import VaultReader
-from projections.base import Projection, plain
+from projections.base import OTHER_RECORDS, Projection, handles, plain
 from projections.tables import decisions
 
-DECISION_ENTRIES = {
-    "ScreeningDecisionRecorded",
-    "JourneyPaused",
-    "JourneyResumed",
-    "JourneyStopped",
-    "ClientWithdrew",
-    "JourneyClosed",
-}
 CORRECTED_COLUMNS = {
     "rationale": "rationale",
     "reason": "rationale",
@@ -58,10 +50,28 @@ class DecisionsProjection(Projection):
 
     name: ClassVar[str] = "decisions"
     tables = (decisions,)
+    ignores = (
+        *OTHER_RECORDS,
+        Journey.IntakeRecorded,
+        Journey.CareTeamMemberAssigned,
+        Journey.CareTeamMemberUnassigned,
+        Journey.ConsentGiven,
+        Journey.ConsentWithdrawn,
+        Journey.PreparationSessionRecorded,
+        Journey.SafetyPlanRecorded,
+        Journey.SessionScheduled,
+        Journey.SessionRescheduled,
+        Journey.SessionCancelled,
+        Journey.SessionOutcomeRecorded,
+        Journey.ContactRecorded,
+        Journey.OutreachRecorded,
+        Journey.AddendumRecorded,
+    )
 
     def _record(self, connection: Connection, row: dict[str, Any]) -> None:
         connection.execute(insert(decisions).values(**row))
 
+    @handles(Journey.ScreeningDecisionRecorded)
     def screening_decision_recorded(
         self, connection: Connection, event: Any, position: int
     ) -> None:
@@ -80,6 +90,7 @@ class DecisionsProjection(Projection):
             ),
         )
 
+    @handles(Journey.JourneyPaused)
     def journey_paused(self, connection: Connection, event: Any, position: int) -> None:
         self._record(
             connection,
@@ -93,20 +104,25 @@ class DecisionsProjection(Projection):
             ),
         )
 
+    @handles(Journey.JourneyResumed)
     def journey_resumed(self, connection: Connection, event: Any, position: int) -> None:
         self._record(
             connection, _decision(event, position, "resumption", rationale=event.rationale)
         )
 
+    @handles(Journey.JourneyStopped)
     def journey_stopped(self, connection: Connection, event: Any, position: int) -> None:
         self._record(connection, _decision(event, position, "stop", rationale=event.rationale))
 
+    @handles(Journey.ClientWithdrew)
     def client_withdrew(self, connection: Connection, event: Any, position: int) -> None:
         self._record(connection, _decision(event, position, "withdrawal", rationale=event.reason))
 
+    @handles(Journey.JourneyClosed)
     def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
         self._record(connection, _decision(event, position, "closure", rationale=event.reason))
 
+    @handles(Journey.CorrectionRecorded)
     def correction_recorded(self, connection: Connection, event: Any, position: int) -> None:
         """Show the corrected value; the timeline keeps the original beside it."""
         column = CORRECTED_COLUMNS.get(event.field)
@@ -136,6 +152,10 @@ REVEALED_COLUMNS: dict[str, tuple[type[Any], dict[str, str]]] = {
 
 A corrected rationale is sealed as the field it corrects, so the same declaration reveals it.
 """
+
+DECISION_ENTRIES = frozenset(event.__name__ for event, _ in REVEALED_COLUMNS.values())
+"""The entries a correction of which changes the register: the decision events, by name (as a
+correction names the entry type it corrects)."""
 
 
 def revealed_decisions(

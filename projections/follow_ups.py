@@ -6,7 +6,8 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Connection, insert, update
 
-from projections.base import Projection
+from casework.journey import Journey
+from projections.base import OTHER_RECORDS, Projection, handles
 from projections.tables import follow_ups
 
 
@@ -15,7 +16,28 @@ class FollowUpsProjection(Projection):
 
     name: ClassVar[str] = "follow_ups"
     tables = (follow_ups,)
+    ignores = (
+        *OTHER_RECORDS,
+        Journey.IntakeRecorded,
+        Journey.CareTeamMemberAssigned,
+        Journey.CareTeamMemberUnassigned,
+        Journey.ScreeningDecisionRecorded,
+        Journey.ConsentGiven,
+        Journey.ConsentWithdrawn,
+        Journey.PreparationSessionRecorded,
+        Journey.SafetyPlanRecorded,
+        Journey.SessionScheduled,
+        Journey.SessionRescheduled,
+        Journey.SessionCancelled,
+        Journey.JourneyPaused,  # follow-ups stay owed while paused, stopped or withdrawn
+        Journey.JourneyResumed,
+        Journey.JourneyStopped,
+        Journey.ClientWithdrew,
+        Journey.CorrectionRecorded,
+        Journey.AddendumRecorded,
+    )
 
+    @handles(Journey.SessionOutcomeRecorded)
     def session_outcome_recorded(self, connection: Connection, event: Any, position: int) -> None:
         rows = [
             {
@@ -33,6 +55,7 @@ class FollowUpsProjection(Projection):
         if rows:
             connection.execute(insert(follow_ups), rows)
 
+    @handles(Journey.ContactRecorded)
     def contact_recorded(self, connection: Connection, event: Any, position: int) -> None:
         if event.follow_up_id is not None:
             connection.execute(
@@ -41,6 +64,7 @@ class FollowUpsProjection(Projection):
                 .values(done_on=event.contact_day, contact_id=event.contact_id)
             )
 
+    @handles(Journey.OutreachRecorded)
     def outreach_recorded(self, connection: Connection, event: Any, position: int) -> None:
         connection.execute(
             update(follow_ups)
@@ -48,6 +72,7 @@ class FollowUpsProjection(Projection):
             .values(outreach_attempts=follow_ups.c.outreach_attempts + 1)
         )
 
+    @handles(Journey.JourneyClosed)
     def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
         connection.execute(
             update(follow_ups)

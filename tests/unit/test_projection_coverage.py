@@ -1,0 +1,78 @@
+"""Every event the log can hold is decided on by every projection: handled, read, or ignored.
+
+A forgotten declaration fails here, not in production: before handlers were found by class, a
+journey event without a timeline summary stopped the timeline projection, and one a register
+forgot was silently missing from it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+from eventsourcing.domain import Aggregate, DomainEvent
+
+import casework
+from casework.journey import Journey
+from projections import PROJECTIONS
+from projections.timeline import SUMMARIES
+
+
+def stored_event_classes() -> list[type[DomainEvent]]:
+    """Return every event class an aggregate of casework declares (not the library's bases)."""
+    found: dict[str, type[DomainEvent]] = {}
+    for module_info in pkgutil.walk_packages(casework.__path__, "casework."):
+        module = importlib.import_module(module_info.name)
+        for aggregate in vars(module).values():
+            if not (inspect.isclass(aggregate) and issubclass(aggregate, Aggregate)):
+                continue
+            for name, member in vars(aggregate).items():
+                concrete = name not in ("Event", "Created", "Snapshot")
+                if concrete and inspect.isclass(member) and issubclass(member, DomainEvent):
+                    found[member.__qualname__] = member
+    return sorted(found.values(), key=lambda event: event.__qualname__)
+
+
+EVENTS = stored_event_classes()
+
+
+def test_the_events_are_found() -> None:
+    names = {event.__qualname__ for event in EVENTS}
+    assert {"Journey.IntakeRecorded", "Practitioner.RoleGranted", "AccessRecord.Recorded"} <= names
+    assert len(EVENTS) > 30
+
+
+def test_every_projection_decides_on_every_event() -> None:
+    undecided = [
+        f"{projection.name}: {event.__qualname__}"
+        for projection in PROJECTIONS
+        for event in EVENTS
+        if not projection.decides_on(event)
+    ]
+    assert undecided == []
+
+
+def test_no_projection_both_handles_and_ignores_an_event() -> None:
+    both = [
+        f"{projection.name}: {event.__qualname__}"
+        for projection in PROJECTIONS
+        for event in projection.handlers
+        if issubclass(event, projection.ignores)
+    ]
+    assert both == []
+
+
+def test_every_journey_event_has_a_timeline_summary() -> None:
+    journey_events = {event for event in EVENTS if issubclass(event, Journey.Event)}
+    assert set(SUMMARIES) == journey_events
+
+
+def test_a_new_event_nobody_decided_on_is_caught() -> None:
+    class Rescreened(Journey.Event):
+        """As a new journey event would be declared, before any projection heard of it."""
+
+    undecided = {p.name for p in PROJECTIONS if not p.decides_on(Rescreened)}
+    # The access log ignores every journey event, and the caseload reads them all, by declaration.
+    assert undecided == {"follow_ups", "decisions"}
+    assert Rescreened not in SUMMARIES  # so the timeline's summaries fail the test above
