@@ -18,7 +18,7 @@ from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
 from projections.base import Projection, handles, upsertable_insert
-from projections.tables import care_team, clinics, journeys
+from projections.tables import care_team, journeys
 
 Row = dict[str, Any]
 
@@ -32,31 +32,21 @@ class CaseloadProjection(Projection):
     """
 
     name: ClassVar[str] = "caseload"
-    tables = (journeys, care_team, clinics)
-    reads_all = (
-        Journey.Event,
-        Clinic.Registered,
-        Practitioner.RoleGranted,
-        Practitioner.RoleRevoked,
-    )
+    tables = (journeys, care_team)
+    reads_all = (Journey.Event, Practitioner.RoleGranted, Practitioner.RoleRevoked)
     ignores = (
         AccessRecord.Event,
         AccessQuery.Event,
         AccessToken.Event,
         Client.Event,
+        Clinic.Event,  # a clinic's time zone is read from its events (casework.base)
         IdempotentRequest.Event,
         Practitioner.Registered,
     )
 
     def process(self, connection: Connection, event: object, position: int) -> None:
         """Keep a journey's row: every event is activity; its handler, if any, changes the row."""
-        if isinstance(event, Clinic.Registered):
-            connection.execute(
-                insert(clinics).values(
-                    clinic_id=event.originator_id, name=event.name, time_zone=event.time_zone
-                )
-            )
-        elif isinstance(event, Practitioner.RoleGranted | Practitioner.RoleRevoked):
+        if isinstance(event, Practitioner.RoleGranted | Practitioner.RoleRevoked):
             self._role_changed(connection, event)
         elif isinstance(event, Journey.IntakeRecorded):
             self._rows(connection)[event.originator_id] = self._opened(event)

@@ -68,14 +68,6 @@ When a handler fails on an event: that event's position, the error's class (neve
 message), when, how many times in a row, and when the runner may try it again.
 """
 
-clinics = Table(
-    "clinics",
-    metadata,
-    Column("clinic_id", Uuid, primary_key=True),
-    Column("name", String(), nullable=False),
-    Column("time_zone", String(64), nullable=False),
-)
-
 timeline = Table(
     "timeline",
     metadata,
@@ -228,21 +220,6 @@ client_keys = Table(
 Not a read model: never rebuilt, since these rows are the only copy of each key. Erasure deletes
 the key: it overwrites `wrapped_key` with an empty tombstone, which also stops a new key being made.
 """
-
-idempotency_keys = Table(
-    "idempotency_keys",
-    metadata,
-    Column("caller", String(64), primary_key=True),
-    Column("key", String(200), primary_key=True),
-    Column("request_hash", String(64), nullable=False),
-    Column("status_code", Integer, nullable=True),
-    Column("response", LargeBinary, nullable=True),
-    Column("content_type", String(100), nullable=True),
-    Column("location", String(500), nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-)
-"""No longer written: each `Idempotency-Key` is kept in the event log with its command
-(`casework.idempotent_request`). Kept so that an older copy of the store still migrates."""
 
 readiness_checks = Table(
     "readiness_checks",
