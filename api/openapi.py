@@ -1,10 +1,12 @@
 """What the OpenAPI document says beyond the views and schemas: one generated clients live on.
 
 flask-smorest builds `/openapi.json` from the views and the marshmallow schemas; this module
-adds the document's front matter (API_SPEC_OPTIONS in api/config.py) and corrects what
-client generators trip on. tests/api/test_openapi_document.py walks the whole document, and
-Spectral lints it (scripts/spectral, run by `make test`), so a new field or operation is
-checked without a new test.
+adds the document's front matter (API_SPEC_OPTIONS in api/config.py), corrects what
+client generators trip on, and states what each input type accepts (patterns, enums), so that
+a request the document allows is one the API accepts (tests/api/test_input_patterns.py).
+tests/api/test_openapi_document.py walks the whole document, and Spectral lints it
+(scripts/spectral, run by `make test`), so a new field or operation is checked without a new
+test.
 """
 
 from __future__ import annotations
