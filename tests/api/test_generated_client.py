@@ -9,6 +9,7 @@ fields: the reason enum, the schedule's blockers, the current version of a stale
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,11 +30,6 @@ from tests.api.conftest import ApiStaff
 from tests.support.keys import TEST_KEYS
 
 PACKAGE = "casework_generated_client"
-GENERATOR_CONFIG = """\
-content_type_overrides:
-  application/problem+json: application/json
-post_hooks: []
-"""
 
 
 def _document(directory: Path) -> bytes:
@@ -57,11 +53,10 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """Generate the client from the document, as a clinic's developer would, and import it."""
     directory = tmp_path_factory.mktemp("generated-client")
     (directory / "openapi.json").write_bytes(_document(directory))
-    (directory / "config.yaml").write_text(GENERATOR_CONFIG)
-    generator = Path(sys.executable).with_name("openapi-python-client")
+    tools = Path(sys.executable).parent  # the generator, and the ruff it formats its code with
     run = subprocess.run(
         [
-            str(generator),
+            str(tools / "openapi-python-client"),
             "generate",
             "--path",
             str(directory / "openapi.json"),
@@ -69,13 +64,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
             str(directory / PACKAGE),
             "--meta",
             "none",
-            "--config",
-            str(directory / "config.yaml"),
         ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"},
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Warning" not in run.stdout + run.stderr, run.stdout + run.stderr
