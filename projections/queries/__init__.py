@@ -1,0 +1,36 @@
+"""The read side's questions, answered from the read-model tables (never by replaying journeys).
+
+One module per read model; callers ask `queries.caseload(...)`, `queries.follow_up_worklist(...)`.
+"""
+
+from projections.queries.access_log import access_log_entries, access_queries_entries
+from projections.queries.decisions import (
+    decision_register,
+    decision_register_rows,
+    decisions_matching,
+)
+from projections.queries.follow_ups import (
+    follow_up_status,
+    follow_up_summary,
+    follow_up_urgency,
+    follow_up_worklist,
+)
+from projections.queries.journeys import caseload, client_ids, phase_on
+from projections.queries.timeline import corrections, journey_timeline
+
+__all__ = [
+    "access_log_entries",
+    "access_queries_entries",
+    "caseload",
+    "client_ids",
+    "corrections",
+    "decision_register",
+    "decision_register_rows",
+    "decisions_matching",
+    "follow_up_status",
+    "follow_up_summary",
+    "follow_up_urgency",
+    "follow_up_worklist",
+    "journey_timeline",
+    "phase_on",
+]
