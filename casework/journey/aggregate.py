@@ -1,7 +1,8 @@
 """The journey: one course of care for one client, from intake to closure.
 
-Public methods check every rule first and raise; the `@event` methods they call only assign,
-because those run again on every replay.
+Public methods check every rule first and raise, then record an event; each event class applies
+itself (`apply_to`) and only assigns, because that runs again on every replay. Intake, which
+creates the journey, is the library's `@event` on `__init__`.
 """
 
 from __future__ import annotations
@@ -88,14 +89,39 @@ class Journey(ChainedAggregate):
     """One client's course of care, as a state machine that enforces PRODUCT.md's invariants."""
 
     class Event(ChainedAggregate.Event):
+        """A journey event: who recorded it, in which role, when it happened, in which clinic.
+
+        Each event applies itself (`apply_to`): the state change lives beside its fields, once.
+        """
+
         actor_id: UUID
         actor_role: str
         occurred_at: datetime
         clinic_id: UUID
 
+        def apply(self, aggregate: Any) -> None:
+            self.apply_to(aggregate)
+
+        def apply_to(self, journey: Journey) -> None:
+            """Change the journey as this event says: assign only, never check (it replays)."""
+
+        def recorded(self) -> Recorded:
+            """Return who recorded this event and when; it is the journey's next version."""
+            return Recorded(
+                self.actor_id,
+                self.actor_role,
+                self.occurred_at,
+                self.timestamp,
+                version=self.originator_version,
+            )
+
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Stamp every journey event with its clinic, so that each event names its tenant."""
         super().trigger_event(event_class, clinic_id=self.clinic_id, **kwargs)
+
+    def _trigger(self, event_class: type[Journey.Event], acting: Acting, **fields: Any) -> None:
+        """Record an event of `event_class` by `acting`, holding `fields` (in the event's order)."""
+        self.trigger_event(event_class, **acting._asdict(), **fields)
 
     # -- intake ----------------------------------------------------------------------------
 
@@ -147,6 +173,10 @@ class Journey(ChainedAggregate):
         practitioner_id: UUID
         role: str
 
+        def apply_to(self, journey: Journey) -> None:
+            assigned = self.recorded()
+            journey.care_team.append(CareTeamMember(self.practitioner_id, self.role, assigned))
+
     def assign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, role: CareRole
     ) -> None:
@@ -156,24 +186,18 @@ class Journey(ChainedAggregate):
             raise RuleViolation(
                 Refusal.ALREADY_ON_CARE_TEAM, "The practitioner already has this role here."
             )
-        self._assign_care_team_member(*acting, practitioner_id=practitioner_id, role=role.value)
-
-    @event(CareTeamMemberAssigned)
-    def _assign_care_team_member(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        practitioner_id: UUID,
-        role: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        assigned = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.care_team.append(CareTeamMember(practitioner_id, role, assigned))
+        self._trigger(
+            self.CareTeamMemberAssigned, acting, practitioner_id=practitioner_id, role=role.value
+        )
 
     class CareTeamMemberUnassigned(Event):
         practitioner_id: UUID
         reason: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            journey.care_team = [
+                m for m in journey.care_team if m.practitioner_id != self.practitioner_id
+            ]
 
     def unassign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, reason: str | None
@@ -182,18 +206,9 @@ class Journey(ChainedAggregate):
         self._check_open(acting)
         if not any(m.practitioner_id == practitioner_id for m in self.care_team):
             raise NotFound("The practitioner is not on this journey's care team.")
-        self._unassign_care_team_member(*acting, practitioner_id=practitioner_id, reason=reason)
-
-    @event(CareTeamMemberUnassigned)
-    def _unassign_care_team_member(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        practitioner_id: UUID,
-        reason: str | None,
-    ) -> None:
-        self.care_team = [m for m in self.care_team if m.practitioner_id != practitioner_id]
+        self._trigger(
+            self.CareTeamMemberUnassigned, acting, practitioner_id=practitioner_id, reason=reason
+        )
 
     def care_team_member(self, practitioner_id: UUID, role: CareRole) -> CareTeamMember | None:
         """Return the care-team membership of `practitioner_id` in `role`, if there is one."""
@@ -211,6 +226,20 @@ class Journey(ChainedAggregate):
         conditions: list[str]
         co_signer_id: UUID | None
         valid_until: date | None
+
+        def apply_to(self, journey: Journey) -> None:
+            decided = self.recorded()
+            journey.screening_decisions.append(
+                ScreeningDecision(
+                    self.outcome,
+                    [dict(c) for c in self.criteria],
+                    self.rationale,
+                    list(self.conditions),
+                    self.co_signer_id,
+                    self.valid_until,
+                    decided,
+                )
+            )
 
     def record_screening_decision(
         self,
@@ -230,8 +259,9 @@ class Journey(ChainedAggregate):
         check_valid_until(valid_until, decided_on)
         if co_signer_id == acting.actor_id:
             raise InvalidInput.field("co_signer_id", "The co-signer must not be the decider.")
-        self._record_screening_decision(
-            *acting,
+        self._trigger(
+            self.ScreeningDecisionRecorded,
+            acting,
             outcome=outcome.value,
             criteria=criteria_values(criteria),
             rationale=rationale,
@@ -240,39 +270,16 @@ class Journey(ChainedAggregate):
             valid_until=valid_until,
         )
 
-    @event(ScreeningDecisionRecorded)
-    def _record_screening_decision(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        outcome: str,
-        criteria: list[dict[str, Any]],
-        rationale: str | None,
-        conditions: list[str],
-        co_signer_id: UUID | None,
-        valid_until: date | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.screening_decisions.append(
-            ScreeningDecision(
-                outcome,
-                [dict(c) for c in criteria],
-                rationale,
-                list(conditions),
-                co_signer_id,
-                valid_until,
-                decided,
-            )
-        )
-
     # -- consents, preparation, safety plan ------------------------------------------------
 
     class ConsentGiven(Event):
         kind: str
         scope: list[str]
         notes: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            given = self.recorded()
+            journey.consents.append(Consent(self.kind, list(self.scope), self.notes, given))
 
     def give_consent(
         self, acting: Acting, kind: ConsentKind, scope: list[str], notes: str | None
@@ -283,25 +290,17 @@ class Journey(ChainedAggregate):
             raise RuleViolation(Refusal.CONSENT_ALREADY_ACTIVE, "This consent is already given.")
         if kind is ConsentKind.SUPPORTIVE_TOUCH and not scope:
             raise InvalidInput.field("scope", "Name the agreed scope of supportive touch.")
-        self._give_consent(*acting, kind=kind.value, scope=list(scope), notes=notes)
-
-    @event(ConsentGiven)
-    def _give_consent(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        kind: str,
-        scope: list[str],
-        notes: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        given = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.consents.append(Consent(kind, list(scope), notes, given))
+        self._trigger(self.ConsentGiven, acting, kind=kind.value, scope=list(scope), notes=notes)
 
     class ConsentWithdrawn(Event):
         kind: str
         reason: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            for consent in journey.consents:
+                if consent.kind == self.kind and consent.active:
+                    consent.withdrawn = self.recorded()
+                    consent.withdrawal_reason = self.reason
 
     def withdraw_consent(self, acting: Acting, kind: ConsentKind, reason: str | None) -> None:
         """Record that the client withdrew a consent; it takes effect at once."""
@@ -312,22 +311,7 @@ class Journey(ChainedAggregate):
                 Refusal.CONSENT_NOT_ACTIVE, "There is no active consent of this kind."
             )
         check_withdrawal_after_consent(consent, acting.occurred_at)
-        self._withdraw_consent(*acting, kind=kind.value, reason=reason)
-
-    @event(ConsentWithdrawn)
-    def _withdraw_consent(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        kind: str,
-        reason: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        for consent in self.consents:
-            if consent.kind == kind and consent.active:
-                consent.withdrawn = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-                consent.withdrawal_reason = reason
+        self._trigger(self.ConsentWithdrawn, acting, kind=kind.value, reason=reason)
 
     def active_consent(self, kind: ConsentKind) -> Consent | None:
         """Return the consent of `kind` that is given and not withdrawn, if any."""
@@ -342,6 +326,14 @@ class Journey(ChainedAggregate):
         topics: list[str]
         notes: str | None
 
+        def apply_to(self, journey: Journey) -> None:
+            held = self.recorded()
+            journey.preparation_sessions.append(
+                PreparationSession(
+                    self.preparation_id, self.duration_minutes, list(self.topics), self.notes, held
+                )
+            )
+
     def record_preparation_session(
         self,
         acting: Acting,
@@ -352,29 +344,13 @@ class Journey(ChainedAggregate):
     ) -> None:
         """Record a preparation session that was held."""
         self._check_open(acting)
-        self._record_preparation_session(
-            *acting,
+        self._trigger(
+            self.PreparationSessionRecorded,
+            acting,
             preparation_id=preparation_id,
             duration_minutes=duration_minutes,
             topics=list(topics),
             notes=notes,
-        )
-
-    @event(PreparationSessionRecorded)
-    def _record_preparation_session(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        preparation_id: UUID,
-        duration_minutes: int,
-        topics: list[str],
-        notes: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        held = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.preparation_sessions.append(
-            PreparationSession(preparation_id, duration_minutes, list(topics), notes, held)
         )
 
     class SafetyPlanRecorded(Event):
@@ -382,6 +358,18 @@ class Journey(ChainedAggregate):
         transport_plan: str | None
         overnight_plan: str | None
         notes: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            recorded = self.recorded()
+            journey.safety_plans.append(
+                SafetyPlan(
+                    self.emergency_contact,
+                    self.transport_plan,
+                    self.overnight_plan,
+                    self.notes,
+                    recorded,
+                )
+            )
 
     def record_safety_plan(
         self,
@@ -397,29 +385,13 @@ class Journey(ChainedAggregate):
             raise InvalidInput.field(
                 "transport_plan", "Give a transport plan or an overnight plan."
             )
-        self._record_safety_plan(
-            *acting,
+        self._trigger(
+            self.SafetyPlanRecorded,
+            acting,
             emergency_contact=emergency_contact,
             transport_plan=transport_plan,
             overnight_plan=overnight_plan,
             notes=notes,
-        )
-
-    @event(SafetyPlanRecorded)
-    def _record_safety_plan(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        emergency_contact: str,
-        transport_plan: str | None,
-        overnight_plan: str | None,
-        notes: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        recorded = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.safety_plans.append(
-            SafetyPlan(emergency_contact, transport_plan, overnight_plan, notes, recorded)
         )
 
     @property
@@ -497,6 +469,18 @@ class Journey(ChainedAggregate):
         facilitator_ids: list[UUID]
         location: str | None
 
+        def apply_to(self, journey: Journey) -> None:
+            scheduled = self.recorded()
+            journey.sessions[self.session_id] = Session(
+                self.session_id,
+                SessionStatus.SCHEDULED.value,
+                self.planned_start,
+                self.planned_end,
+                list(self.facilitator_ids),
+                self.location,
+                scheduled,
+            )
+
     def schedule_session(
         self,
         acting: Acting,
@@ -517,8 +501,9 @@ class Journey(ChainedAggregate):
             )
         self._check_can_schedule(planned_day, planned_start)
         self._check_facilitators(facilitator_ids, "facilitator_ids")
-        self._schedule_session(
-            *acting,
+        self._trigger(
+            self.SessionScheduled,
+            acting,
             session_id=session_id,
             planned_start=planned_start,
             planned_end=planned_end,
@@ -526,35 +511,17 @@ class Journey(ChainedAggregate):
             location=location,
         )
 
-    @event(SessionScheduled)
-    def _schedule_session(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        session_id: UUID,
-        planned_start: datetime,
-        planned_end: datetime,
-        facilitator_ids: list[UUID],
-        location: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        scheduled = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.sessions[session_id] = Session(
-            session_id,
-            SessionStatus.SCHEDULED.value,
-            planned_start,
-            planned_end,
-            list(facilitator_ids),
-            location,
-            scheduled,
-        )
-
     class SessionRescheduled(Event):
         session_id: UUID
         planned_start: datetime
         planned_end: datetime
         reason: str
+
+        def apply_to(self, journey: Journey) -> None:
+            session = journey.sessions[self.session_id]
+            session.planned_start = self.planned_start
+            session.planned_end = self.planned_end
+            session.reschedule_count += 1
 
     def reschedule_session(
         self,
@@ -570,54 +537,30 @@ class Journey(ChainedAggregate):
         self._scheduled_session(session_id)
         check_session_length(planned_start, planned_end, ("planned_start", "planned_end"))
         self._check_can_schedule(planned_day, planned_start)
-        self._reschedule_session(
-            *acting,
+        self._trigger(
+            self.SessionRescheduled,
+            acting,
             session_id=session_id,
             planned_start=planned_start,
             planned_end=planned_end,
             reason=reason,
         )
 
-    @event(SessionRescheduled)
-    def _reschedule_session(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        session_id: UUID,
-        planned_start: datetime,
-        planned_end: datetime,
-        reason: str,
-    ) -> None:
-        session = self.sessions[session_id]
-        session.planned_start = planned_start
-        session.planned_end = planned_end
-        session.reschedule_count += 1
-
     class SessionCancelled(Event):
         session_id: UUID
         reason: str
+
+        def apply_to(self, journey: Journey) -> None:
+            session = journey.sessions[self.session_id]
+            session.status = SessionStatus.CANCELLED.value
+            session.cancellation_reason = self.reason
+            session.cancelled = self.recorded()
 
     def cancel_session(self, acting: Acting, session_id: UUID, reason: str) -> None:
         """Cancel a scheduled session, with a reason."""
         self._check_open(acting)
         self._scheduled_session(session_id)
-        self._cancel_session(*acting, session_id=session_id, reason=reason)
-
-    @event(SessionCancelled)
-    def _cancel_session(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        session_id: UUID,
-        reason: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        session = self.sessions[session_id]
-        session.status = SessionStatus.CANCELLED.value
-        session.cancellation_reason = reason
-        session.cancelled = self._recorded(actor_id, actor_role, occurred_at, timestamp)
+        self._trigger(self.SessionCancelled, acting, session_id=session_id, reason=reason)
 
     class SessionOutcomeRecorded(Event):
         session_id: UUID
@@ -630,6 +573,22 @@ class Journey(ChainedAggregate):
         adverse_event: dict[str, Any] | None
         notes: str | None
         follow_ups: list[dict[str, Any]]
+
+        def apply_to(self, journey: Journey) -> None:
+            session = journey.sessions[self.session_id]
+            session.status = SessionStatus.HELD.value
+            session.started_at = self.started_at
+            session.ended_at = self.ended_at
+            session.facilitator_ids = list(self.facilitator_ids)
+            session.doses = [dict(d) for d in self.doses]
+            session.supportive_touch_used = self.supportive_touch_used
+            session.touch_areas = list(self.touch_areas)
+            session.adverse_event = dict(self.adverse_event) if self.adverse_event else None
+            session.notes = self.notes
+            session.outcome = self.recorded()
+            for planned in self.follow_ups:
+                follow_up = FollowUp(session_id=self.session_id, **planned)
+                journey.follow_ups[follow_up.follow_up_id] = follow_up
 
     def record_session_outcome(
         self,
@@ -672,8 +631,9 @@ class Journey(ChainedAggregate):
         check_doses(doses, started_at, ended_at)
         # Touch against the agreed scope is checked by the application: both are sealed here.
         owners = {m.role: m.practitioner_id for m in self.care_team}
-        self._record_session_outcome(
-            *acting,
+        self._trigger(
+            self.SessionOutcomeRecorded,
+            acting,
             session_id=session_id,
             started_at=started_at,
             ended_at=ended_at,
@@ -685,39 +645,6 @@ class Journey(ChainedAggregate):
             notes=notes,
             follow_ups=plan_follow_ups(session_id, session_day, follow_up_schedule, owners),
         )
-
-    @event(SessionOutcomeRecorded)
-    def _record_session_outcome(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        session_id: UUID,
-        started_at: datetime,
-        ended_at: datetime,
-        facilitator_ids: list[UUID],
-        doses: list[dict[str, Any]],
-        supportive_touch_used: bool,
-        touch_areas: list[str],
-        adverse_event: dict[str, Any] | None,
-        notes: str | None,
-        follow_ups: list[dict[str, Any]],
-        timestamp: datetime | None = None,
-    ) -> None:
-        session = self.sessions[session_id]
-        session.status = SessionStatus.HELD.value
-        session.started_at = started_at
-        session.ended_at = ended_at
-        session.facilitator_ids = list(facilitator_ids)
-        session.doses = [dict(d) for d in doses]
-        session.supportive_touch_used = supportive_touch_used
-        session.touch_areas = list(touch_areas)
-        session.adverse_event = dict(adverse_event) if adverse_event else None
-        session.notes = notes
-        session.outcome = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        for planned in follow_ups:
-            follow_up = FollowUp(session_id=session_id, **planned)
-            self.follow_ups[follow_up.follow_up_id] = follow_up
 
     # -- after a session: contacts and outreach --------------------------------------------
 
@@ -743,6 +670,22 @@ class Journey(ChainedAggregate):
         notes: str | None
         contact_day: date
 
+        def apply_to(self, journey: Journey) -> None:
+            contacted = self.recorded()
+            journey.contacts.append(
+                Contact(
+                    self.contact_id,
+                    self.kind,
+                    self.follow_up_id,
+                    self.duration_minutes,
+                    self.notes,
+                    contacted,
+                )
+            )
+            if self.follow_up_id is not None:
+                journey.follow_ups[self.follow_up_id].done_on = self.contact_day
+                journey.follow_ups[self.follow_up_id].contact_id = self.contact_id
+
     def record_contact(
         self,
         acting: Acting,
@@ -758,8 +701,9 @@ class Journey(ChainedAggregate):
         if follow_up_id is not None:
             follow_up = self._open_follow_up(follow_up_id)
             check_after_session(self.sessions[follow_up.session_id], acting.occurred_at)
-        self._record_contact(
-            *acting,
+        self._trigger(
+            self.ContactRecorded,
+            acting,
             contact_id=contact_id,
             kind=kind.value,
             follow_up_id=follow_up_id,
@@ -768,33 +712,14 @@ class Journey(ChainedAggregate):
             contact_day=contact_day,
         )
 
-    @event(ContactRecorded)
-    def _record_contact(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        contact_id: UUID,
-        kind: str,
-        follow_up_id: UUID | None,
-        duration_minutes: int | None,
-        notes: str | None,
-        contact_day: date,
-        timestamp: datetime | None = None,
-    ) -> None:
-        contacted = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.contacts.append(
-            Contact(contact_id, kind, follow_up_id, duration_minutes, notes, contacted)
-        )
-        if follow_up_id is not None:
-            self.follow_ups[follow_up_id].done_on = contact_day
-            self.follow_ups[follow_up_id].contact_id = contact_id
-
     class OutreachRecorded(Event):
         follow_up_id: UUID
         channel: str
         outcome: str
         notes: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            journey.follow_ups[self.follow_up_id].outreach_attempts += 1
 
     def record_outreach(
         self,
@@ -808,26 +733,14 @@ class Journey(ChainedAggregate):
         self._check_open(acting)
         follow_up = self._open_follow_up(follow_up_id)
         check_after_session(self.sessions[follow_up.session_id], acting.occurred_at)
-        self._record_outreach(
-            *acting,
+        self._trigger(
+            self.OutreachRecorded,
+            acting,
             follow_up_id=follow_up_id,
             channel=channel.value,
             outcome=outcome.value,
             notes=notes,
         )
-
-    @event(OutreachRecorded)
-    def _record_outreach(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        follow_up_id: UUID,
-        channel: str,
-        outcome: str,
-        notes: str | None,
-    ) -> None:
-        self.follow_ups[follow_up_id].outreach_attempts += 1
 
     # -- decisions: pause, resumption, stop, withdrawal, closure ---------------------------
 
@@ -835,6 +748,15 @@ class Journey(ChainedAggregate):
         reason: str
         review_date: date
         conditions_to_resume: list[str]
+
+        def apply_to(self, journey: Journey) -> None:
+            decided = self.recorded()
+            journey.status = Status.PAUSED
+            journey.decisions.append(
+                Decision(
+                    "pause", self.reason, decided, self.review_date, list(self.conditions_to_resume)
+                )
+            )
 
     def pause_journey(
         self,
@@ -849,32 +771,21 @@ class Journey(ChainedAggregate):
         self._check_sessions_allowed()
         if review_date < decided_on:
             raise InvalidInput.field("review_date", "Must not be before the day of the decision.")
-        self._pause_journey(
-            *acting,
+        self._trigger(
+            self.JourneyPaused,
+            acting,
             reason=reason,
             review_date=review_date,
             conditions_to_resume=list(conditions_to_resume),
         )
 
-    @event(JourneyPaused)
-    def _pause_journey(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        reason: str,
-        review_date: date,
-        conditions_to_resume: list[str],
-        timestamp: datetime | None = None,
-    ) -> None:
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.status = Status.PAUSED
-        self.decisions.append(
-            Decision("pause", reason, decided, review_date, list(conditions_to_resume))
-        )
-
     class JourneyResumed(Event):
         rationale: str
+
+        def apply_to(self, journey: Journey) -> None:
+            journey.status = Status.ACTIVE
+            decided = self.recorded()
+            journey.decisions.append(Decision("resumption", self.rationale, decided))
 
     def resume_journey(self, acting: Acting, rationale: str) -> None:
         """Lift a pause: its own decision, with a rationale."""
@@ -883,91 +794,54 @@ class Journey(ChainedAggregate):
             raise RuleViolation(Refusal.JOURNEY_NOT_PAUSED, "The journey is not paused.")
         pause = next(d for d in reversed(self.decisions) if d.kind == "pause")
         check_resumption_after_pause(pause.decided, acting.occurred_at)
-        self._resume_journey(*acting, rationale=rationale)
-
-    @event(JourneyResumed)
-    def _resume_journey(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        rationale: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        self.status = Status.ACTIVE
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.decisions.append(Decision("resumption", rationale, decided))
+        self._trigger(self.JourneyResumed, acting, rationale=rationale)
 
     class JourneyStopped(Event):
         rationale: str
+
+        def apply_to(self, journey: Journey) -> None:
+            journey.status = Status.STOPPED
+            decided = self.recorded()
+            journey.decisions.append(Decision("stop", self.rationale, decided))
+            journey._cancel_scheduled_sessions("Journey stopped.", decided)
 
     def stop_journey(self, acting: Acting, rationale: str) -> None:
         """Stop sessions for clinical reasons; follow-ups already owed continue."""
         self._check_open(acting)
         self._check_not_ended()
-        self._stop_journey(*acting, rationale=rationale)
-
-    @event(JourneyStopped)
-    def _stop_journey(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        rationale: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        self.status = Status.STOPPED
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.decisions.append(Decision("stop", rationale, decided))
-        self._cancel_scheduled_sessions("Journey stopped.", decided)
+        self._trigger(self.JourneyStopped, acting, rationale=rationale)
 
     class ClientWithdrew(Event):
         reason: str | None
+
+        def apply_to(self, journey: Journey) -> None:
+            journey.status = Status.WITHDRAWN
+            decided = self.recorded()
+            journey.decisions.append(Decision("withdrawal", self.reason, decided))
+            journey._cancel_scheduled_sessions("Client withdrew.", decided)
 
     def record_withdrawal(self, acting: Acting, reason: str | None) -> None:
         """Record the client's withdrawal: immediate, needs no approval; follow-ups continue."""
         self._check_open(acting)
         self._check_not_ended()
-        self._record_withdrawal(*acting, reason=reason)
-
-    @event(ClientWithdrew)
-    def _record_withdrawal(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        reason: str | None,
-        timestamp: datetime | None = None,
-    ) -> None:
-        self.status = Status.WITHDRAWN
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.decisions.append(Decision("withdrawal", reason, decided))
-        self._cancel_scheduled_sessions("Client withdrew.", decided)
+        self._trigger(self.ClientWithdrew, acting, reason=reason)
 
     class JourneyClosed(Event):
         reason: str
 
+        def apply_to(self, journey: Journey) -> None:
+            journey.status = Status.CLOSED
+            decided = self.recorded()
+            journey.decisions.append(Decision("closure", self.reason, decided))
+            journey._cancel_scheduled_sessions("Journey closed.", decided)
+            for follow_up in journey.follow_ups.values():
+                if follow_up.done_on is None:
+                    follow_up.cancelled = True
+
     def close_journey(self, acting: Acting, reason: str) -> None:
         """Close the journey: final; cancels the follow-ups still open and any scheduled session."""
         self._check_open(acting)
-        self._close_journey(*acting, reason=reason)
-
-    @event(JourneyClosed)
-    def _close_journey(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        reason: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        self.status = Status.CLOSED
-        decided = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.decisions.append(Decision("closure", reason, decided))
-        self._cancel_scheduled_sessions("Journey closed.", decided)
-        for follow_up in self.follow_ups.values():
-            if follow_up.done_on is None:
-                follow_up.cancelled = True
+        self._trigger(self.JourneyClosed, acting, reason=reason)
 
     def _cancel_scheduled_sessions(self, reason: str, decided: Recorded) -> None:
         for session in self.sessions.values():
@@ -985,6 +859,26 @@ class Journey(ChainedAggregate):
         original_value: Any
         new_value: Any
         reason: str
+
+        def apply_to(self, journey: Journey) -> None:
+            corrected = self.recorded()
+            journey.corrections.append(
+                Correction(
+                    self.corrected_version,
+                    self.entry_type,
+                    self.field,
+                    self.original_value,
+                    self.new_value,
+                    self.reason,
+                    corrected,
+                )
+            )
+            for record, recorded in journey._records():
+                if recorded.version == self.corrected_version:
+                    if self.field == "occurred_at":
+                        recorded.occurred_at = self.new_value
+                    else:
+                        setattr(record, CORRECTABLE[self.entry_type][self.field], self.new_value)
 
     def record_correction(
         self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str, time_zone: str
@@ -1014,14 +908,14 @@ class Journey(ChainedAggregate):
         }
         if isinstance(value, date):  # a datetime is a date too
             self._check_corrected_times(acting, correction, time_zone)
-        self._record_correction(*acting, **correction)
+        self._trigger(self.CorrectionRecorded, acting, **correction)
 
     def _check_corrected_times(
         self, acting: Acting, correction: dict[str, Any], time_zone: str
     ) -> None:
         before = record_time_violations(self, time_zone)
         trial = copy.deepcopy(self)
-        trial._record_correction(*acting, **correction)
+        trial._trigger(trial.CorrectionRecorded, acting, **correction)
         # Which screening is in force follows from the decisions' clinical times: a correction
         # that moves one past another is a new decision, recorded as one (read models rely on it).
         if _in_force(self) != _in_force(trial):
@@ -1047,36 +941,13 @@ class Journey(ChainedAggregate):
                 return correction.new_value
         return getattr(entry, field)
 
-    @event(CorrectionRecorded)
-    def _record_correction(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        corrected_version: int,
-        entry_type: str,
-        field: str,
-        original_value: Any,
-        new_value: Any,
-        reason: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        corrected = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.corrections.append(
-            Correction(
-                corrected_version, entry_type, field, original_value, new_value, reason, corrected
-            )
-        )
-        for record, recorded in self._records():
-            if recorded.version == corrected_version:
-                if field == "occurred_at":
-                    recorded.occurred_at = new_value
-                else:
-                    setattr(record, CORRECTABLE[entry_type][field], new_value)
-
     class AddendumRecorded(Event):
         entry_version: int
         text: str
+
+        def apply_to(self, journey: Journey) -> None:
+            added = self.recorded()
+            journey.addenda.append(Addendum(self.entry_version, self.text, added))
 
     def record_addendum(self, acting: Acting, entry_version: int, text: str) -> None:
         """Add text to an earlier entry (allowed after closure); the entry stays as it was."""
@@ -1085,20 +956,7 @@ class Journey(ChainedAggregate):
             raise InvalidInput.field(
                 "entry_version", f"The journey has entries 1 to {self.version}."
             )
-        self._record_addendum(*acting, entry_version=entry_version, text=text)
-
-    @event(AddendumRecorded)
-    def _record_addendum(
-        self,
-        actor_id: UUID,
-        actor_role: str,
-        occurred_at: datetime,
-        entry_version: int,
-        text: str,
-        timestamp: datetime | None = None,
-    ) -> None:
-        added = self._recorded(actor_id, actor_role, occurred_at, timestamp)
-        self.addenda.append(Addendum(entry_version, text, added))
+        self._trigger(self.AddendumRecorded, acting, entry_version=entry_version, text=text)
 
     def _records(self) -> Iterator[tuple[Any, Recorded]]:
         """Yield every record of the state with the who-and-when of the entry that made it."""
@@ -1113,13 +971,6 @@ class Journey(ChainedAggregate):
         yield from ((d, d.decided) for d in self.decisions)
 
     # -- state checks shared by the commands -----------------------------------------------
-
-    def _recorded(
-        self, actor_id: UUID, actor_role: str, occurred_at: datetime, timestamp: datetime | None
-    ) -> Recorded:
-        """Return who and when of the event being applied (it becomes the next version)."""
-        assert timestamp is not None  # the library always sets it before the event is applied
-        return Recorded(actor_id, actor_role, occurred_at, timestamp, version=self.version + 1)
 
     def _check_open(
         self, acting: Acting, before_intake: Refusal = Refusal.OCCURRED_BEFORE_INTAKE
