@@ -37,10 +37,11 @@ IF_NONE_MATCH = {
 }
 
 IF_MATCH = re.compile(
-    '(W/)?"?([1-9][0-9]{0,17})(\\.[0-9a-f]{1,64})?(:(?:' + "|".join(CODINGS) + '))?"?'
+    '\\*|(W/)?"?([1-9][0-9]{0,17})(\\.[0-9a-f]{1,64})?(:(?:' + "|".join(CODINGS) + '))?"?'
 )
-"""An `If-Match` a write reads: a version from 1, bare (`3`) or as an ETag a read gave."""
-IF_MATCH_PATTERN = f"^{IF_MATCH.pattern}$"
+"""An `If-Match` a write reads: a version from 1, bare (`3`) or as an ETag a read gave; or `*`,
+any version of a journey that exists (RFC 9110 §13.1.1), the same as sending none."""
+IF_MATCH_PATTERN = f"^({IF_MATCH.pattern})$"
 """The same, as the OpenAPI document states it (ECMA-262 reads it alike)."""
 
 

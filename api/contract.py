@@ -83,7 +83,7 @@ HEADERS: dict[str, dict[str, Any]] = {
         "required": False,
         "description": "The journey version the change is based on (`3`), or the ETag a read"
         ' gave (`"3.9f86d081884c7d65"`): answered 412 `version_mismatch` if the journey has'
-        " moved on since.",
+        " moved on since. `*` names no version in particular.",
         "schema": {"type": "string", "pattern": IF_MATCH_PATTERN},
     },
     "Idempotency-Key": {

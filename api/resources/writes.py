@@ -38,7 +38,8 @@ is read in its practitioner. Clinics are not read over HTTP, so registering one 
 def expected_version() -> int | None:
     """Return the version the client's `If-Match` header says it last saw, if it sent one.
 
-    It may name the version (`3`), or send back a read's ETag (`"3.9f…"`, `"3.9f…:gzip"`).
+    It may name the version (`3`), or send back a read's ETag (`"3.9f…"`, `"3.9f…:gzip"`); `*`
+    asks for no version in particular (the journey must exist, as any write's does).
     """
     header = request.headers.get("If-Match")
     if header is None:
@@ -46,7 +47,7 @@ def expected_version() -> int | None:
     match = IF_MATCH.fullmatch(header.strip())
     if match is None:
         refuse_parameter("headers", "If-Match", "Must be the journey version, e.g. If-Match: 3.")
-    return int(match[2])
+    return None if match[0] == "*" else int(match[2])
 
 
 def location_of(written: Written) -> str | None:

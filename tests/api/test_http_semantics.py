@@ -114,6 +114,20 @@ def test_a_write_changes_the_tag_so_the_next_read_is_answered_in_full(
     assert again.json["version"] == paused.json["version"]
 
 
+def test_if_match_star_writes_over_any_version_of_a_journey_that_exists(
+    client: FlaskClient, api_staff: ApiStaff, journey: str
+) -> None:
+    body = {
+        "reason": "Grief",
+        "review_date": str(date.today() + timedelta(days=14)),
+        "conditions_to_resume": ["Support"],
+    }
+    star = api_staff.headers(Role.CLINICAL_LEAD, **{"If-Match": "*"})
+    assert client.post(f"{journey}/pause", json=body, headers=star).status_code == 201
+    missing = "/journeys/00000000-0000-4000-8000-000000000000/pause"
+    assert client.post(missing, json=body, headers=star).status_code == 404
+
+
 def test_the_tag_names_what_the_read_shows_not_only_the_version(
     client: FlaskClient, api_staff: ApiStaff, journey: str
 ) -> None:
