@@ -23,13 +23,13 @@ CORRECTED_COLUMNS = {
 """A corrected field of a decision entry → the register's column that shows it."""
 
 
-def _decision(event: Any, position: int, kind: str, **fields: Any) -> dict[str, Any]:
+def _decision(event: Any, position: int, **fields: Any) -> dict[str, Any]:
     return {
         "position": position,
         "clinic_id": event.clinic_id,
         "journey_id": event.originator_id,
         "version": event.originator_version,
-        "kind": kind,
+        "kind": event.decision_kind,
         "decided_at": event.occurred_at,
         "recorded_at": event.timestamp,
         "decider_id": event.actor_id,
@@ -80,7 +80,6 @@ class DecisionsProjection(Projection):
             _decision(
                 event,
                 position,
-                "screening",
                 outcome=event.outcome,
                 criteria=plain(event.criteria),
                 rationale=event.rationale,
@@ -97,7 +96,6 @@ class DecisionsProjection(Projection):
             _decision(
                 event,
                 position,
-                "pause",
                 rationale=event.reason,
                 conditions=list(event.conditions_to_resume),
                 review_date=event.review_date,
@@ -106,21 +104,19 @@ class DecisionsProjection(Projection):
 
     @handles(Journey.JourneyResumed)
     def journey_resumed(self, connection: Connection, event: Any, position: int) -> None:
-        self._record(
-            connection, _decision(event, position, "resumption", rationale=event.rationale)
-        )
+        self._record(connection, _decision(event, position, rationale=event.rationale))
 
     @handles(Journey.JourneyStopped)
     def journey_stopped(self, connection: Connection, event: Any, position: int) -> None:
-        self._record(connection, _decision(event, position, "stop", rationale=event.rationale))
+        self._record(connection, _decision(event, position, rationale=event.rationale))
 
     @handles(Journey.ClientWithdrew)
     def client_withdrew(self, connection: Connection, event: Any, position: int) -> None:
-        self._record(connection, _decision(event, position, "withdrawal", rationale=event.reason))
+        self._record(connection, _decision(event, position, rationale=event.reason))
 
     @handles(Journey.JourneyClosed)
     def journey_closed(self, connection: Connection, event: Any, position: int) -> None:
-        self._record(connection, _decision(event, position, "closure", rationale=event.reason))
+        self._record(connection, _decision(event, position, rationale=event.reason))
 
     @handles(Journey.CorrectionRecorded)
     def correction_recorded(self, connection: Connection, event: Any, position: int) -> None:
@@ -138,17 +134,20 @@ class DecisionsProjection(Projection):
 
 
 REVEALED_COLUMNS: dict[str, tuple[type[Any], dict[str, str]]] = {
-    "screening": (
-        Journey.ScreeningDecisionRecorded,
-        {"rationale": "rationale", "criteria": "criteria", "conditions": "conditions"},
-    ),
-    "pause": (Journey.JourneyPaused, {"rationale": "reason", "conditions": "conditions_to_resume"}),
-    "resumption": (Journey.JourneyResumed, {"rationale": "rationale"}),
-    "stop": (Journey.JourneyStopped, {"rationale": "rationale"}),
-    "withdrawal": (Journey.ClientWithdrew, {"rationale": "reason"}),
-    "closure": (Journey.JourneyClosed, {"rationale": "reason"}),
+    event.decision_kind: (event, columns)
+    for event, columns in (
+        (
+            Journey.ScreeningDecisionRecorded,
+            {"rationale": "rationale", "criteria": "criteria", "conditions": "conditions"},
+        ),
+        (Journey.JourneyPaused, {"rationale": "reason", "conditions": "conditions_to_resume"}),
+        (Journey.JourneyResumed, {"rationale": "rationale"}),
+        (Journey.JourneyStopped, {"rationale": "rationale"}),
+        (Journey.ClientWithdrew, {"rationale": "reason"}),
+        (Journey.JourneyClosed, {"rationale": "reason"}),
+    )
 }
-"""A decision's kind → the event it came from and {register column: that event's field}.
+"""A decision's kind (its event's `decision_kind`) → that event and {register column: its field}.
 
 A corrected rationale is sealed as the field it corrects, so the same declaration reveals it.
 """

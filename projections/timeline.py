@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -23,52 +22,12 @@ def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
-SUMMARIES: dict[type[Journey.Event], Callable[[Any], str]] = {
-    Journey.IntakeRecorded: lambda e: (
-        "Intake recorded"
-    ),  # the referral is personal text: in details
-    Journey.CareTeamMemberAssigned: lambda e: f"Care team: {_words(e.role)} assigned",
-    Journey.CareTeamMemberUnassigned: lambda e: "Care team: member unassigned",
-    Journey.ScreeningDecisionRecorded: lambda e: (
-        f"Screening: {_words(e.outcome)}"
-        + (f", valid until {e.valid_until}" if e.valid_until else "")
-    ),
-    Journey.ConsentGiven: lambda e: f"Consent given: {_words(e.kind)}",
-    Journey.ConsentWithdrawn: lambda e: f"Consent withdrawn: {_words(e.kind)}",
-    Journey.PreparationSessionRecorded: lambda e: f"Preparation session ({e.duration_minutes} min)",
-    Journey.SafetyPlanRecorded: lambda e: "Safety plan recorded",
-    Journey.SessionScheduled: lambda e: (
-        f"Session scheduled for {e.planned_start:%Y-%m-%d %H:%M} UTC"
-    ),
-    Journey.SessionRescheduled: lambda e: f"Session moved to {e.planned_start:%Y-%m-%d %H:%M} UTC",
-    Journey.SessionCancelled: lambda e: "Session cancelled",
-    Journey.SessionOutcomeRecorded: lambda e: (
-        f"Session held, {len(e.follow_ups)} follow-ups owed"
-        + (f"; adverse event ({e.adverse_event['severity']})" if e.adverse_event else "")
-    ),
-    Journey.ContactRecorded: lambda e: (
-        f"Contact: {_words(e.kind)}" + (" against a follow-up" if e.follow_up_id else "")
-    ),
-    Journey.OutreachRecorded: lambda e: f"Outreach by {_words(e.channel)}: {_words(e.outcome)}",
-    Journey.JourneyPaused: lambda e: f"Paused until review on {e.review_date}",
-    Journey.JourneyResumed: lambda e: "Resumed",
-    Journey.JourneyStopped: lambda e: "Stopped (clinical decision)",
-    Journey.ClientWithdrew: lambda e: "Client withdrew",
-    Journey.JourneyClosed: lambda e: "Closed",
-    Journey.CorrectionRecorded: lambda e: (
-        f"Correction of entry {e.corrected_version}: {_words(e.field)}"
-    ),
-    Journey.AddendumRecorded: lambda e: f"Addendum to entry {e.entry_version}",
-}
-"""Every journey event class → the sentence its entry shows (a test checks none is missing)."""
-
-
 class TimelineProjection(Projection):
     """Every journey event as an entry: who, in which role, when it happened and was recorded."""
 
     name: ClassVar[str] = "timeline"
     tables = (timeline,)
-    reads_all = (Journey.Event,)
+    reads_all = (Journey.Event,)  # each by its own summary
     ignores = OTHER_RECORDS
 
     def process(self, connection: Connection, event: object, position: int) -> None:
@@ -90,7 +49,7 @@ class TimelineProjection(Projection):
                 "recorded_at": recorded_at,
                 "actor_id": event.actor_id,
                 "actor_role": event.actor_role,
-                "summary": f"{SUMMARIES[type(event)](event)} — by {_words(event.actor_role)}",
+                "summary": f"{event.summary()} — by {_words(event.actor_role)}",
                 "details": event_details(event),
                 "late_entry": recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
             }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -78,6 +78,12 @@ _REFUSALS_BY_STATUS = {
     Status.WITHDRAWN: (Refusal.CLIENT_WITHDREW, "The client withdrew: no further sessions."),
 }
 
+
+def _words(code: str) -> str:
+    """Return a code as words, for a summary: `supportive_touch` is "supportive touch"."""
+    return code.replace("_", " ")
+
+
 _REFUSALS_BY_SESSION_STATUS = {
     SessionStatus.HELD: Refusal.SESSION_HELD,
     SessionStatus.CANCELLED: Refusal.SESSION_CANCELLED,
@@ -91,19 +97,26 @@ class Journey(ChainedAggregate):
     class Event(ChainedAggregate.Event):
         """A journey event: who recorded it, in which role, when it happened, in which clinic.
 
-        Each event applies itself (`apply_to`): the state change lives beside its fields, once.
+        Each event applies itself (`apply_to`) and says what it records (`summary`): both live
+        beside its fields, once.
         """
 
         actor_id: UUID
         actor_role: str
         occurred_at: datetime
         clinic_id: UUID
+        decision_kind: ClassVar[str | None] = None
+        """The kind of decision it records, for the decision register (None: not a decision)."""
 
         def apply(self, aggregate: Any) -> None:
             self.apply_to(aggregate)
 
         def apply_to(self, journey: Journey) -> None:
             """Change the journey as this event says: assign only, never check (it replays)."""
+
+        def summary(self) -> str:
+            """Return the sentence the timeline shows for this entry; every event says its own."""
+            raise NotImplementedError(type(self).__qualname__)
 
         def recorded(self) -> Recorded:
             """Return who recorded this event and when; it is the journey's next version."""
@@ -131,6 +144,9 @@ class Journey(ChainedAggregate):
         referral_source: str
         primary_need: str
         existing_support: str | None
+
+        def summary(self) -> str:
+            return "Intake recorded"  # the referral is personal text: it is in the details
 
     @event(IntakeRecorded)
     def __init__(
@@ -177,6 +193,9 @@ class Journey(ChainedAggregate):
             assigned = self.recorded()
             journey.care_team.append(CareTeamMember(self.practitioner_id, self.role, assigned))
 
+        def summary(self) -> str:
+            return f"Care team: {_words(self.role)} assigned"
+
     def assign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, role: CareRole
     ) -> None:
@@ -199,6 +218,9 @@ class Journey(ChainedAggregate):
                 m for m in journey.care_team if m.practitioner_id != self.practitioner_id
             ]
 
+        def summary(self) -> str:
+            return "Care team: member unassigned"
+
     def unassign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, reason: str | None
     ) -> None:
@@ -220,6 +242,7 @@ class Journey(ChainedAggregate):
     # -- screening -------------------------------------------------------------------------
 
     class ScreeningDecisionRecorded(Event):
+        decision_kind: ClassVar[str] = "screening"
         outcome: str
         criteria: list[dict[str, Any]]
         rationale: str | None
@@ -239,6 +262,11 @@ class Journey(ChainedAggregate):
                     self.valid_until,
                     decided,
                 )
+            )
+
+        def summary(self) -> str:
+            return f"Screening: {_words(self.outcome)}" + (
+                f", valid until {self.valid_until}" if self.valid_until else ""
             )
 
     def record_screening_decision(
@@ -281,6 +309,9 @@ class Journey(ChainedAggregate):
             given = self.recorded()
             journey.consents.append(Consent(self.kind, list(self.scope), self.notes, given))
 
+        def summary(self) -> str:
+            return f"Consent given: {_words(self.kind)}"
+
     def give_consent(
         self, acting: Acting, kind: ConsentKind, scope: list[str], notes: str | None
     ) -> None:
@@ -301,6 +332,9 @@ class Journey(ChainedAggregate):
                 if consent.kind == self.kind and consent.active:
                     consent.withdrawn = self.recorded()
                     consent.withdrawal_reason = self.reason
+
+        def summary(self) -> str:
+            return f"Consent withdrawn: {_words(self.kind)}"
 
     def withdraw_consent(self, acting: Acting, kind: ConsentKind, reason: str | None) -> None:
         """Record that the client withdrew a consent; it takes effect at once."""
@@ -333,6 +367,9 @@ class Journey(ChainedAggregate):
                     self.preparation_id, self.duration_minutes, list(self.topics), self.notes, held
                 )
             )
+
+        def summary(self) -> str:
+            return f"Preparation session ({self.duration_minutes} min)"
 
     def record_preparation_session(
         self,
@@ -370,6 +407,9 @@ class Journey(ChainedAggregate):
                     recorded,
                 )
             )
+
+        def summary(self) -> str:
+            return "Safety plan recorded"
 
     def record_safety_plan(
         self,
@@ -481,6 +521,9 @@ class Journey(ChainedAggregate):
                 scheduled,
             )
 
+        def summary(self) -> str:
+            return f"Session scheduled for {self.planned_start:%Y-%m-%d %H:%M} UTC"
+
     def schedule_session(
         self,
         acting: Acting,
@@ -523,6 +566,9 @@ class Journey(ChainedAggregate):
             session.planned_end = self.planned_end
             session.reschedule_count += 1
 
+        def summary(self) -> str:
+            return f"Session moved to {self.planned_start:%Y-%m-%d %H:%M} UTC"
+
     def reschedule_session(
         self,
         acting: Acting,
@@ -555,6 +601,9 @@ class Journey(ChainedAggregate):
             session.status = SessionStatus.CANCELLED.value
             session.cancellation_reason = self.reason
             session.cancelled = self.recorded()
+
+        def summary(self) -> str:
+            return "Session cancelled"
 
     def cancel_session(self, acting: Acting, session_id: UUID, reason: str) -> None:
         """Cancel a scheduled session, with a reason."""
@@ -589,6 +638,11 @@ class Journey(ChainedAggregate):
             for planned in self.follow_ups:
                 follow_up = FollowUp(session_id=self.session_id, **planned)
                 journey.follow_ups[follow_up.follow_up_id] = follow_up
+
+        def summary(self) -> str:
+            return f"Session held, {len(self.follow_ups)} follow-ups owed" + (
+                f"; adverse event ({self.adverse_event['severity']})" if self.adverse_event else ""
+            )
 
     def record_session_outcome(
         self,
@@ -686,6 +740,11 @@ class Journey(ChainedAggregate):
                 journey.follow_ups[self.follow_up_id].done_on = self.contact_day
                 journey.follow_ups[self.follow_up_id].contact_id = self.contact_id
 
+        def summary(self) -> str:
+            return f"Contact: {_words(self.kind)}" + (
+                " against a follow-up" if self.follow_up_id else ""
+            )
+
     def record_contact(
         self,
         acting: Acting,
@@ -721,6 +780,9 @@ class Journey(ChainedAggregate):
         def apply_to(self, journey: Journey) -> None:
             journey.follow_ups[self.follow_up_id].outreach_attempts += 1
 
+        def summary(self) -> str:
+            return f"Outreach by {_words(self.channel)}: {_words(self.outcome)}"
+
     def record_outreach(
         self,
         acting: Acting,
@@ -745,6 +807,7 @@ class Journey(ChainedAggregate):
     # -- decisions: pause, resumption, stop, withdrawal, closure ---------------------------
 
     class JourneyPaused(Event):
+        decision_kind: ClassVar[str] = "pause"
         reason: str
         review_date: date
         conditions_to_resume: list[str]
@@ -754,9 +817,16 @@ class Journey(ChainedAggregate):
             journey.status = Status.PAUSED
             journey.decisions.append(
                 Decision(
-                    "pause", self.reason, decided, self.review_date, list(self.conditions_to_resume)
+                    self.decision_kind,
+                    self.reason,
+                    decided,
+                    self.review_date,
+                    list(self.conditions_to_resume),
                 )
             )
+
+        def summary(self) -> str:
+            return f"Paused until review on {self.review_date}"
 
     def pause_journey(
         self,
@@ -780,30 +850,40 @@ class Journey(ChainedAggregate):
         )
 
     class JourneyResumed(Event):
+        decision_kind: ClassVar[str] = "resumption"
         rationale: str
 
         def apply_to(self, journey: Journey) -> None:
             journey.status = Status.ACTIVE
             decided = self.recorded()
-            journey.decisions.append(Decision("resumption", self.rationale, decided))
+            journey.decisions.append(Decision(self.decision_kind, self.rationale, decided))
+
+        def summary(self) -> str:
+            return "Resumed"
 
     def resume_journey(self, acting: Acting, rationale: str) -> None:
         """Lift a pause: its own decision, with a rationale."""
         self._check_open(acting)
         if self.status is not Status.PAUSED:
             raise RuleViolation(Refusal.JOURNEY_NOT_PAUSED, "The journey is not paused.")
-        pause = next(d for d in reversed(self.decisions) if d.kind == "pause")
+        pause = next(
+            d for d in reversed(self.decisions) if d.kind == self.JourneyPaused.decision_kind
+        )
         check_resumption_after_pause(pause.decided, acting.occurred_at)
         self._trigger(self.JourneyResumed, acting, rationale=rationale)
 
     class JourneyStopped(Event):
+        decision_kind: ClassVar[str] = "stop"
         rationale: str
 
         def apply_to(self, journey: Journey) -> None:
             journey.status = Status.STOPPED
             decided = self.recorded()
-            journey.decisions.append(Decision("stop", self.rationale, decided))
+            journey.decisions.append(Decision(self.decision_kind, self.rationale, decided))
             journey._cancel_scheduled_sessions("Journey stopped.", decided)
+
+        def summary(self) -> str:
+            return "Stopped (clinical decision)"
 
     def stop_journey(self, acting: Acting, rationale: str) -> None:
         """Stop sessions for clinical reasons; follow-ups already owed continue."""
@@ -812,13 +892,17 @@ class Journey(ChainedAggregate):
         self._trigger(self.JourneyStopped, acting, rationale=rationale)
 
     class ClientWithdrew(Event):
+        decision_kind: ClassVar[str] = "withdrawal"
         reason: str | None
 
         def apply_to(self, journey: Journey) -> None:
             journey.status = Status.WITHDRAWN
             decided = self.recorded()
-            journey.decisions.append(Decision("withdrawal", self.reason, decided))
+            journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
             journey._cancel_scheduled_sessions("Client withdrew.", decided)
+
+        def summary(self) -> str:
+            return "Client withdrew"
 
     def record_withdrawal(self, acting: Acting, reason: str | None) -> None:
         """Record the client's withdrawal: immediate, needs no approval; follow-ups continue."""
@@ -827,16 +911,20 @@ class Journey(ChainedAggregate):
         self._trigger(self.ClientWithdrew, acting, reason=reason)
 
     class JourneyClosed(Event):
+        decision_kind: ClassVar[str] = "closure"
         reason: str
 
         def apply_to(self, journey: Journey) -> None:
             journey.status = Status.CLOSED
             decided = self.recorded()
-            journey.decisions.append(Decision("closure", self.reason, decided))
+            journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
             journey._cancel_scheduled_sessions("Journey closed.", decided)
             for follow_up in journey.follow_ups.values():
                 if follow_up.done_on is None:
                     follow_up.cancelled = True
+
+        def summary(self) -> str:
+            return "Closed"
 
     def close_journey(self, acting: Acting, reason: str) -> None:
         """Close the journey: final; cancels the follow-ups still open and any scheduled session."""
@@ -879,6 +967,9 @@ class Journey(ChainedAggregate):
                         recorded.occurred_at = self.new_value
                     else:
                         setattr(record, CORRECTABLE[self.entry_type][self.field], self.new_value)
+
+        def summary(self) -> str:
+            return f"Correction of entry {self.corrected_version}: {_words(self.field)}"
 
     def record_correction(
         self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str, time_zone: str
@@ -948,6 +1039,9 @@ class Journey(ChainedAggregate):
         def apply_to(self, journey: Journey) -> None:
             added = self.recorded()
             journey.addenda.append(Addendum(self.entry_version, self.text, added))
+
+        def summary(self) -> str:
+            return f"Addendum to entry {self.entry_version}"
 
     def record_addendum(self, acting: Acting, entry_version: int, text: str) -> None:
         """Add text to an earlier entry (allowed after closure); the entry stays as it was."""
