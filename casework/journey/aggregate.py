@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput, NotFound, RuleViolation
-from casework.journey.corrections import CORRECTABLE, correctable_fields, corrected_value
+from casework.journey.corrections import correctable_fields, corrected_value
 from casework.journey.followups import plan_follow_ups
 from casework.journey.rules import (
     adverse_event_values,
@@ -107,6 +107,10 @@ class Journey(ChainedAggregate):
         clinic_id: UUID
         decision_kind: ClassVar[str | None] = None
         """The kind of decision it records, for the decision register (None: not a decision)."""
+        correctable: ClassVar[dict[str, str]] = {}
+        """{a field a correction may change: the attribute of the record it made that shows it}."""
+        clinical_time_fixed: ClassVar[bool] = False
+        """Other dates were counted from its clinical time: a new entry corrects that, not this."""
 
         def apply(self, aggregate: Any) -> None:
             self.apply_to(aggregate)
@@ -139,6 +143,12 @@ class Journey(ChainedAggregate):
     # -- intake ----------------------------------------------------------------------------
 
     class IntakeRecorded(Event, Aggregate.Created):
+        correctable: ClassVar[dict[str, str]] = {
+            "referral_source": "referral_source",
+            "primary_need": "primary_need",
+            "existing_support": "existing_support",
+        }
+        clinical_time_fixed: ClassVar[bool] = True
         client_id: UUID
         client_pseudonym: str
         referral_source: str
@@ -243,6 +253,10 @@ class Journey(ChainedAggregate):
 
     class ScreeningDecisionRecorded(Event):
         decision_kind: ClassVar[str] = "screening"
+        correctable: ClassVar[dict[str, str]] = {
+            "rationale": "rationale",
+            "valid_until": "valid_until",
+        }
         outcome: str
         criteria: list[dict[str, Any]]
         rationale: str | None
@@ -301,6 +315,7 @@ class Journey(ChainedAggregate):
     # -- consents, preparation, safety plan ------------------------------------------------
 
     class ConsentGiven(Event):
+        correctable: ClassVar[dict[str, str]] = {"notes": "notes"}
         kind: str
         scope: list[str]
         notes: str | None
@@ -355,6 +370,10 @@ class Journey(ChainedAggregate):
         return None
 
     class PreparationSessionRecorded(Event):
+        correctable: ClassVar[dict[str, str]] = {
+            "duration_minutes": "duration_minutes",
+            "notes": "notes",
+        }
         preparation_id: UUID
         duration_minutes: int
         topics: list[str]
@@ -391,6 +410,12 @@ class Journey(ChainedAggregate):
         )
 
     class SafetyPlanRecorded(Event):
+        correctable: ClassVar[dict[str, str]] = {
+            "emergency_contact": "emergency_contact",
+            "transport_plan": "transport_plan",
+            "overnight_plan": "overnight_plan",
+            "notes": "notes",
+        }
         emergency_contact: str
         transport_plan: str | None
         overnight_plan: str | None
@@ -612,6 +637,8 @@ class Journey(ChainedAggregate):
         self._trigger(self.SessionCancelled, acting, session_id=session_id, reason=reason)
 
     class SessionOutcomeRecorded(Event):
+        correctable: ClassVar[dict[str, str]] = {"notes": "notes"}
+        clinical_time_fixed: ClassVar[bool] = True
         session_id: UUID
         started_at: datetime
         ended_at: datetime
@@ -717,6 +744,11 @@ class Journey(ChainedAggregate):
         return follow_up
 
     class ContactRecorded(Event):
+        correctable: ClassVar[dict[str, str]] = {
+            "duration_minutes": "duration_minutes",
+            "notes": "notes",
+        }
+        clinical_time_fixed: ClassVar[bool] = True
         contact_id: UUID
         kind: str
         follow_up_id: UUID | None
@@ -808,6 +840,7 @@ class Journey(ChainedAggregate):
 
     class JourneyPaused(Event):
         decision_kind: ClassVar[str] = "pause"
+        correctable: ClassVar[dict[str, str]] = {"reason": "reason", "review_date": "review_date"}
         reason: str
         review_date: date
         conditions_to_resume: list[str]
@@ -851,6 +884,7 @@ class Journey(ChainedAggregate):
 
     class JourneyResumed(Event):
         decision_kind: ClassVar[str] = "resumption"
+        correctable: ClassVar[dict[str, str]] = {"rationale": "reason"}
         rationale: str
 
         def apply_to(self, journey: Journey) -> None:
@@ -874,6 +908,7 @@ class Journey(ChainedAggregate):
 
     class JourneyStopped(Event):
         decision_kind: ClassVar[str] = "stop"
+        correctable: ClassVar[dict[str, str]] = {"rationale": "reason"}
         rationale: str
 
         def apply_to(self, journey: Journey) -> None:
@@ -893,6 +928,7 @@ class Journey(ChainedAggregate):
 
     class ClientWithdrew(Event):
         decision_kind: ClassVar[str] = "withdrawal"
+        correctable: ClassVar[dict[str, str]] = {"reason": "reason"}
         reason: str | None
 
         def apply_to(self, journey: Journey) -> None:
@@ -912,6 +948,7 @@ class Journey(ChainedAggregate):
 
     class JourneyClosed(Event):
         decision_kind: ClassVar[str] = "closure"
+        correctable: ClassVar[dict[str, str]] = {"reason": "reason"}
         reason: str
 
         def apply_to(self, journey: Journey) -> None:
@@ -966,7 +1003,8 @@ class Journey(ChainedAggregate):
                     if self.field == "occurred_at":
                         recorded.occurred_at = self.new_value
                     else:
-                        setattr(record, CORRECTABLE[self.entry_type][self.field], self.new_value)
+                        attribute = getattr(Journey, self.entry_type).correctable[self.field]
+                        setattr(record, attribute, self.new_value)
 
         def summary(self) -> str:
             return f"Correction of entry {self.corrected_version}: {_words(self.field)}"
@@ -982,8 +1020,8 @@ class Journey(ChainedAggregate):
         """
         self._check_after_intake(acting)
         entry_type = type(entry).__name__
-        if field not in correctable_fields(entry_type):
-            fields = ", ".join(correctable_fields(entry_type)) or "none"
+        if field not in correctable_fields(type(entry)):
+            fields = ", ".join(correctable_fields(type(entry))) or "none"
             raise InvalidInput.field("field", f"Correctable fields of a {entry_type}: {fields}.")
         original = self._current_value(entry, field)
         value = corrected_value(field, original, new_value)

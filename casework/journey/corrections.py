@@ -1,4 +1,5 @@
-"""What a correction may change: per entry (event) type, the fields a person can get wrong."""
+"""What a correction may change (each event class declares its `correctable` fields), and how a
+corrected value is read."""
 
 from __future__ import annotations
 
@@ -7,34 +8,6 @@ from typing import Any
 
 from casework.clock import clinical_time
 from casework.errors import InvalidInput
-
-CORRECTABLE: dict[str, dict[str, str]] = {
-    "IntakeRecorded": {
-        "referral_source": "referral_source",
-        "primary_need": "primary_need",
-        "existing_support": "existing_support",
-    },
-    "ScreeningDecisionRecorded": {"rationale": "rationale", "valid_until": "valid_until"},
-    "ConsentGiven": {"notes": "notes"},
-    "PreparationSessionRecorded": {"duration_minutes": "duration_minutes", "notes": "notes"},
-    "SafetyPlanRecorded": {
-        "emergency_contact": "emergency_contact",
-        "transport_plan": "transport_plan",
-        "overnight_plan": "overnight_plan",
-        "notes": "notes",
-    },
-    "SessionOutcomeRecorded": {"notes": "notes"},
-    "ContactRecorded": {"duration_minutes": "duration_minutes", "notes": "notes"},
-    "JourneyPaused": {"reason": "reason", "review_date": "review_date"},
-    "JourneyResumed": {"rationale": "reason"},
-    "JourneyStopped": {"rationale": "reason"},
-    "ClientWithdrew": {"reason": "reason"},
-    "JourneyClosed": {"reason": "reason"},
-}
-"""Entry type → {event field: the attribute it sets on the record it made}."""
-
-FIXED_CLINICAL_TIME = {"IntakeRecorded", "SessionOutcomeRecorded", "ContactRecorded"}
-"""Entries whose clinical time other dates were counted from: correct them with a new entry."""
 
 PERSONAL_FIELDS = {
     "primary_need",
@@ -49,10 +22,14 @@ PERSONAL_FIELDS = {
 REQUIRED_TEXT = {"referral_source", "primary_need", "rationale", "reason", "emergency_contact"}
 
 
-def correctable_fields(entry_type: str) -> list[str]:
-    """Return the fields of an entry type a correction may change."""
-    fields = list(CORRECTABLE.get(entry_type, {}))
-    if entry_type in CORRECTABLE and entry_type not in FIXED_CLINICAL_TIME:
+def correctable_fields(entry_class: Any) -> list[str]:
+    """Return the fields of an entry a correction may change, as its event class declares them.
+
+    Its clinical time too, unless other dates were counted from it (`clinical_time_fixed`: such
+    an entry is corrected with a new one).
+    """
+    fields = list(entry_class.correctable)
+    if fields and not entry_class.clinical_time_fixed:
         fields.append("occurred_at")
     return fields
 
