@@ -1,8 +1,8 @@
 """The journey: one course of care for one client, from intake to closure.
 
-Public methods check every rule first and raise, then record an event; each event class applies
-itself (`apply_to`) and only assigns, because that runs again on every replay. Intake, which
-creates the journey, is the library's `@event` on `__init__`.
+Public methods check every rule first and raise, then record an event; each event class
+(casework.journey.events) applies itself and only assigns, because that runs again on every
+replay. Intake, which creates the journey, is the library's `@event` on `__init__`.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
 from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput, NotFound, RuleViolation
+from casework.journey import events
 from casework.journey.corrections import correctable_fields, corrected_value
 from casework.journey.followups import plan_follow_ups
 from casework.journey.rules import (
@@ -79,11 +80,6 @@ _REFUSALS_BY_STATUS = {
 }
 
 
-def _words(code: str) -> str:
-    """Return a code as words, for a summary: `supportive_touch` is "supportive touch"."""
-    return code.replace("_", " ")
-
-
 _REFUSALS_BY_SESSION_STATUS = {
     SessionStatus.HELD: Refusal.SESSION_HELD,
     SessionStatus.CANCELLED: Refusal.SESSION_CANCELLED,
@@ -94,69 +90,41 @@ _REFUSALS_BY_SESSION_STATUS = {
 class Journey(ChainedAggregate):
     """One client's course of care, as a state machine that enforces PRODUCT.md's invariants."""
 
-    class Event(ChainedAggregate.Event):
-        """A journey event: who recorded it, in which role, when it happened, in which clinic.
-
-        Each event applies itself (`apply_to`) and says what it records (`summary`): both live
-        beside its fields, once.
-        """
-
-        actor_id: UUID
-        actor_role: str
-        occurred_at: datetime
-        clinic_id: UUID
-        decision_kind: ClassVar[str | None] = None
-        """The kind of decision it records, for the decision register (None: not a decision)."""
-        correctable: ClassVar[dict[str, str]] = {}
-        """{a field a correction may change: the attribute of the record it made that shows it}."""
-        clinical_time_fixed: ClassVar[bool] = False
-        """Other dates were counted from its clinical time: a new entry corrects that, not this."""
-
-        def apply(self, aggregate: Any) -> None:
-            self.apply_to(aggregate)
-
-        def apply_to(self, journey: Journey) -> None:
-            """Change the journey as this event says: assign only, never check (it replays)."""
-
-        def summary(self) -> str:
-            """Return the sentence the timeline shows for this entry; every event says its own."""
-            raise NotImplementedError(type(self).__qualname__)
-
-        def recorded(self) -> Recorded:
-            """Return who recorded this event and when; it is the journey's next version."""
-            return Recorded(
-                self.actor_id,
-                self.actor_role,
-                self.occurred_at,
-                self.timestamp,
-                version=self.originator_version,
-            )
+    # Its events, declared in casework.journey.events (each applies itself and keeps its topic).
+    Event = events.JourneyEvent
+    IntakeRecorded = events.IntakeRecorded
+    CareTeamMemberAssigned = events.CareTeamMemberAssigned
+    CareTeamMemberUnassigned = events.CareTeamMemberUnassigned
+    ScreeningDecisionRecorded = events.ScreeningDecisionRecorded
+    ConsentGiven = events.ConsentGiven
+    ConsentWithdrawn = events.ConsentWithdrawn
+    PreparationSessionRecorded = events.PreparationSessionRecorded
+    SafetyPlanRecorded = events.SafetyPlanRecorded
+    SessionScheduled = events.SessionScheduled
+    SessionRescheduled = events.SessionRescheduled
+    SessionCancelled = events.SessionCancelled
+    SessionOutcomeRecorded = events.SessionOutcomeRecorded
+    ContactRecorded = events.ContactRecorded
+    OutreachRecorded = events.OutreachRecorded
+    JourneyPaused = events.JourneyPaused
+    JourneyResumed = events.JourneyResumed
+    JourneyStopped = events.JourneyStopped
+    ClientWithdrew = events.ClientWithdrew
+    JourneyClosed = events.JourneyClosed
+    CorrectionRecorded = events.CorrectionRecorded
+    AddendumRecorded = events.AddendumRecorded
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Stamp every journey event with its clinic, so that each event names its tenant."""
         super().trigger_event(event_class, clinic_id=self.clinic_id, **kwargs)
 
-    def _trigger(self, event_class: type[Journey.Event], acting: Acting, **fields: Any) -> None:
+    def _trigger(
+        self, event_class: type[events.JourneyEvent], acting: Acting, **fields: Any
+    ) -> None:
         """Record an event of `event_class` by `acting`, holding `fields` (in the event's order)."""
         self.trigger_event(event_class, **acting._asdict(), **fields)
 
     # -- intake ----------------------------------------------------------------------------
-
-    class IntakeRecorded(Event, Aggregate.Created):
-        correctable: ClassVar[dict[str, str]] = {
-            "referral_source": "referral_source",
-            "primary_need": "primary_need",
-            "existing_support": "existing_support",
-        }
-        clinical_time_fixed: ClassVar[bool] = True
-        client_id: UUID
-        client_pseudonym: str
-        referral_source: str
-        primary_need: str
-        existing_support: str | None
-
-        def summary(self) -> str:
-            return "Intake recorded"  # the referral is personal text: it is in the details
 
     @event(IntakeRecorded)
     def __init__(
@@ -195,17 +163,6 @@ class Journey(ChainedAggregate):
 
     # -- care team -------------------------------------------------------------------------
 
-    class CareTeamMemberAssigned(Event):
-        practitioner_id: UUID
-        role: str
-
-        def apply_to(self, journey: Journey) -> None:
-            assigned = self.recorded()
-            journey.care_team.append(CareTeamMember(self.practitioner_id, self.role, assigned))
-
-        def summary(self) -> str:
-            return f"Care team: {_words(self.role)} assigned"
-
     def assign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, role: CareRole
     ) -> None:
@@ -218,18 +175,6 @@ class Journey(ChainedAggregate):
         self._trigger(
             self.CareTeamMemberAssigned, acting, practitioner_id=practitioner_id, role=role.value
         )
-
-    class CareTeamMemberUnassigned(Event):
-        practitioner_id: UUID
-        reason: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.care_team = [
-                m for m in journey.care_team if m.practitioner_id != self.practitioner_id
-            ]
-
-        def summary(self) -> str:
-            return "Care team: member unassigned"
 
     def unassign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, reason: str | None
@@ -250,38 +195,6 @@ class Journey(ChainedAggregate):
         return None
 
     # -- screening -------------------------------------------------------------------------
-
-    class ScreeningDecisionRecorded(Event):
-        decision_kind: ClassVar[str] = "screening"
-        correctable: ClassVar[dict[str, str]] = {
-            "rationale": "rationale",
-            "valid_until": "valid_until",
-        }
-        outcome: str
-        criteria: list[dict[str, Any]]
-        rationale: str | None
-        conditions: list[str]
-        co_signer_id: UUID | None
-        valid_until: date | None
-
-        def apply_to(self, journey: Journey) -> None:
-            decided = self.recorded()
-            journey.screening_decisions.append(
-                ScreeningDecision(
-                    self.outcome,
-                    [dict(c) for c in self.criteria],
-                    self.rationale,
-                    list(self.conditions),
-                    self.co_signer_id,
-                    self.valid_until,
-                    decided,
-                )
-            )
-
-        def summary(self) -> str:
-            return f"Screening: {_words(self.outcome)}" + (
-                f", valid until {self.valid_until}" if self.valid_until else ""
-            )
 
     def record_screening_decision(
         self,
@@ -314,19 +227,6 @@ class Journey(ChainedAggregate):
 
     # -- consents, preparation, safety plan ------------------------------------------------
 
-    class ConsentGiven(Event):
-        correctable: ClassVar[dict[str, str]] = {"notes": "notes"}
-        kind: str
-        scope: list[str]
-        notes: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            given = self.recorded()
-            journey.consents.append(Consent(self.kind, list(self.scope), self.notes, given))
-
-        def summary(self) -> str:
-            return f"Consent given: {_words(self.kind)}"
-
     def give_consent(
         self, acting: Acting, kind: ConsentKind, scope: list[str], notes: str | None
     ) -> None:
@@ -337,19 +237,6 @@ class Journey(ChainedAggregate):
         if kind is ConsentKind.SUPPORTIVE_TOUCH and not scope:
             raise InvalidInput.field("scope", "Name the agreed scope of supportive touch.")
         self._trigger(self.ConsentGiven, acting, kind=kind.value, scope=list(scope), notes=notes)
-
-    class ConsentWithdrawn(Event):
-        kind: str
-        reason: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            for consent in journey.consents:
-                if consent.kind == self.kind and consent.active:
-                    consent.withdrawn = self.recorded()
-                    consent.withdrawal_reason = self.reason
-
-        def summary(self) -> str:
-            return f"Consent withdrawn: {_words(self.kind)}"
 
     def withdraw_consent(self, acting: Acting, kind: ConsentKind, reason: str | None) -> None:
         """Record that the client withdrew a consent; it takes effect at once."""
@@ -369,27 +256,6 @@ class Journey(ChainedAggregate):
                 return consent
         return None
 
-    class PreparationSessionRecorded(Event):
-        correctable: ClassVar[dict[str, str]] = {
-            "duration_minutes": "duration_minutes",
-            "notes": "notes",
-        }
-        preparation_id: UUID
-        duration_minutes: int
-        topics: list[str]
-        notes: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            held = self.recorded()
-            journey.preparation_sessions.append(
-                PreparationSession(
-                    self.preparation_id, self.duration_minutes, list(self.topics), self.notes, held
-                )
-            )
-
-        def summary(self) -> str:
-            return f"Preparation session ({self.duration_minutes} min)"
-
     def record_preparation_session(
         self,
         acting: Acting,
@@ -408,33 +274,6 @@ class Journey(ChainedAggregate):
             topics=list(topics),
             notes=notes,
         )
-
-    class SafetyPlanRecorded(Event):
-        correctable: ClassVar[dict[str, str]] = {
-            "emergency_contact": "emergency_contact",
-            "transport_plan": "transport_plan",
-            "overnight_plan": "overnight_plan",
-            "notes": "notes",
-        }
-        emergency_contact: str
-        transport_plan: str | None
-        overnight_plan: str | None
-        notes: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            recorded = self.recorded()
-            journey.safety_plans.append(
-                SafetyPlan(
-                    self.emergency_contact,
-                    self.transport_plan,
-                    self.overnight_plan,
-                    self.notes,
-                    recorded,
-                )
-            )
-
-        def summary(self) -> str:
-            return "Safety plan recorded"
 
     def record_safety_plan(
         self,
@@ -527,28 +366,6 @@ class Journey(ChainedAggregate):
             raise RuleViolation(refusal, f"The session is already {session.status}.")
         return session
 
-    class SessionScheduled(Event):
-        session_id: UUID
-        planned_start: datetime
-        planned_end: datetime
-        facilitator_ids: list[UUID]
-        location: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            scheduled = self.recorded()
-            journey.sessions[self.session_id] = Session(
-                self.session_id,
-                SessionStatus.SCHEDULED.value,
-                self.planned_start,
-                self.planned_end,
-                list(self.facilitator_ids),
-                self.location,
-                scheduled,
-            )
-
-        def summary(self) -> str:
-            return f"Session scheduled for {self.planned_start:%Y-%m-%d %H:%M} UTC"
-
     def schedule_session(
         self,
         acting: Acting,
@@ -579,21 +396,6 @@ class Journey(ChainedAggregate):
             location=location,
         )
 
-    class SessionRescheduled(Event):
-        session_id: UUID
-        planned_start: datetime
-        planned_end: datetime
-        reason: str
-
-        def apply_to(self, journey: Journey) -> None:
-            session = journey.sessions[self.session_id]
-            session.planned_start = self.planned_start
-            session.planned_end = self.planned_end
-            session.reschedule_count += 1
-
-        def summary(self) -> str:
-            return f"Session moved to {self.planned_start:%Y-%m-%d %H:%M} UTC"
-
     def reschedule_session(
         self,
         acting: Acting,
@@ -617,59 +419,11 @@ class Journey(ChainedAggregate):
             reason=reason,
         )
 
-    class SessionCancelled(Event):
-        session_id: UUID
-        reason: str
-
-        def apply_to(self, journey: Journey) -> None:
-            session = journey.sessions[self.session_id]
-            session.status = SessionStatus.CANCELLED.value
-            session.cancellation_reason = self.reason
-            session.cancelled = self.recorded()
-
-        def summary(self) -> str:
-            return "Session cancelled"
-
     def cancel_session(self, acting: Acting, session_id: UUID, reason: str) -> None:
         """Cancel a scheduled session, with a reason."""
         self._check_open(acting)
         self._scheduled_session(session_id)
         self._trigger(self.SessionCancelled, acting, session_id=session_id, reason=reason)
-
-    class SessionOutcomeRecorded(Event):
-        correctable: ClassVar[dict[str, str]] = {"notes": "notes"}
-        clinical_time_fixed: ClassVar[bool] = True
-        session_id: UUID
-        started_at: datetime
-        ended_at: datetime
-        facilitator_ids: list[UUID]
-        doses: list[dict[str, Any]]
-        supportive_touch_used: bool
-        touch_areas: list[str]
-        adverse_event: dict[str, Any] | None
-        notes: str | None
-        follow_ups: list[dict[str, Any]]
-
-        def apply_to(self, journey: Journey) -> None:
-            session = journey.sessions[self.session_id]
-            session.status = SessionStatus.HELD.value
-            session.started_at = self.started_at
-            session.ended_at = self.ended_at
-            session.facilitator_ids = list(self.facilitator_ids)
-            session.doses = [dict(d) for d in self.doses]
-            session.supportive_touch_used = self.supportive_touch_used
-            session.touch_areas = list(self.touch_areas)
-            session.adverse_event = dict(self.adverse_event) if self.adverse_event else None
-            session.notes = self.notes
-            session.outcome = self.recorded()
-            for planned in self.follow_ups:
-                follow_up = FollowUp(session_id=self.session_id, **planned)
-                journey.follow_ups[follow_up.follow_up_id] = follow_up
-
-        def summary(self) -> str:
-            return f"Session held, {len(self.follow_ups)} follow-ups owed" + (
-                f"; adverse event ({self.adverse_event['severity']})" if self.adverse_event else ""
-            )
 
     def record_session_outcome(
         self,
@@ -743,40 +497,6 @@ class Journey(ChainedAggregate):
             )
         return follow_up
 
-    class ContactRecorded(Event):
-        correctable: ClassVar[dict[str, str]] = {
-            "duration_minutes": "duration_minutes",
-            "notes": "notes",
-        }
-        clinical_time_fixed: ClassVar[bool] = True
-        contact_id: UUID
-        kind: str
-        follow_up_id: UUID | None
-        duration_minutes: int | None
-        notes: str | None
-        contact_day: date
-
-        def apply_to(self, journey: Journey) -> None:
-            contacted = self.recorded()
-            journey.contacts.append(
-                Contact(
-                    self.contact_id,
-                    self.kind,
-                    self.follow_up_id,
-                    self.duration_minutes,
-                    self.notes,
-                    contacted,
-                )
-            )
-            if self.follow_up_id is not None:
-                journey.follow_ups[self.follow_up_id].done_on = self.contact_day
-                journey.follow_ups[self.follow_up_id].contact_id = self.contact_id
-
-        def summary(self) -> str:
-            return f"Contact: {_words(self.kind)}" + (
-                " against a follow-up" if self.follow_up_id else ""
-            )
-
     def record_contact(
         self,
         acting: Acting,
@@ -803,18 +523,6 @@ class Journey(ChainedAggregate):
             contact_day=contact_day,
         )
 
-    class OutreachRecorded(Event):
-        follow_up_id: UUID
-        channel: str
-        outcome: str
-        notes: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.follow_ups[self.follow_up_id].outreach_attempts += 1
-
-        def summary(self) -> str:
-            return f"Outreach by {_words(self.channel)}: {_words(self.outcome)}"
-
     def record_outreach(
         self,
         acting: Acting,
@@ -838,29 +546,6 @@ class Journey(ChainedAggregate):
 
     # -- decisions: pause, resumption, stop, withdrawal, closure ---------------------------
 
-    class JourneyPaused(Event):
-        decision_kind: ClassVar[str] = "pause"
-        correctable: ClassVar[dict[str, str]] = {"reason": "reason", "review_date": "review_date"}
-        reason: str
-        review_date: date
-        conditions_to_resume: list[str]
-
-        def apply_to(self, journey: Journey) -> None:
-            decided = self.recorded()
-            journey.status = Status.PAUSED
-            journey.decisions.append(
-                Decision(
-                    self.decision_kind,
-                    self.reason,
-                    decided,
-                    self.review_date,
-                    list(self.conditions_to_resume),
-                )
-            )
-
-        def summary(self) -> str:
-            return f"Paused until review on {self.review_date}"
-
     def pause_journey(
         self,
         acting: Acting,
@@ -882,19 +567,6 @@ class Journey(ChainedAggregate):
             conditions_to_resume=list(conditions_to_resume),
         )
 
-    class JourneyResumed(Event):
-        decision_kind: ClassVar[str] = "resumption"
-        correctable: ClassVar[dict[str, str]] = {"rationale": "reason"}
-        rationale: str
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.status = Status.ACTIVE
-            decided = self.recorded()
-            journey.decisions.append(Decision(self.decision_kind, self.rationale, decided))
-
-        def summary(self) -> str:
-            return "Resumed"
-
     def resume_journey(self, acting: Acting, rationale: str) -> None:
         """Lift a pause: its own decision, with a rationale."""
         self._check_open(acting)
@@ -906,62 +578,17 @@ class Journey(ChainedAggregate):
         check_resumption_after_pause(pause.decided, acting.occurred_at)
         self._trigger(self.JourneyResumed, acting, rationale=rationale)
 
-    class JourneyStopped(Event):
-        decision_kind: ClassVar[str] = "stop"
-        correctable: ClassVar[dict[str, str]] = {"rationale": "reason"}
-        rationale: str
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.status = Status.STOPPED
-            decided = self.recorded()
-            journey.decisions.append(Decision(self.decision_kind, self.rationale, decided))
-            journey._cancel_scheduled_sessions("Journey stopped.", decided)
-
-        def summary(self) -> str:
-            return "Stopped (clinical decision)"
-
     def stop_journey(self, acting: Acting, rationale: str) -> None:
         """Stop sessions for clinical reasons; follow-ups already owed continue."""
         self._check_open(acting)
         self._check_not_ended()
         self._trigger(self.JourneyStopped, acting, rationale=rationale)
 
-    class ClientWithdrew(Event):
-        decision_kind: ClassVar[str] = "withdrawal"
-        correctable: ClassVar[dict[str, str]] = {"reason": "reason"}
-        reason: str | None
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.status = Status.WITHDRAWN
-            decided = self.recorded()
-            journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
-            journey._cancel_scheduled_sessions("Client withdrew.", decided)
-
-        def summary(self) -> str:
-            return "Client withdrew"
-
     def record_withdrawal(self, acting: Acting, reason: str | None) -> None:
         """Record the client's withdrawal: immediate, needs no approval; follow-ups continue."""
         self._check_open(acting)
         self._check_not_ended()
         self._trigger(self.ClientWithdrew, acting, reason=reason)
-
-    class JourneyClosed(Event):
-        decision_kind: ClassVar[str] = "closure"
-        correctable: ClassVar[dict[str, str]] = {"reason": "reason"}
-        reason: str
-
-        def apply_to(self, journey: Journey) -> None:
-            journey.status = Status.CLOSED
-            decided = self.recorded()
-            journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
-            journey._cancel_scheduled_sessions("Journey closed.", decided)
-            for follow_up in journey.follow_ups.values():
-                if follow_up.done_on is None:
-                    follow_up.cancelled = True
-
-        def summary(self) -> str:
-            return "Closed"
 
     def close_journey(self, acting: Acting, reason: str) -> None:
         """Close the journey: final; cancels the follow-ups still open and any scheduled session."""
@@ -976,38 +603,6 @@ class Journey(ChainedAggregate):
                 session.cancelled = decided
 
     # -- corrections and addenda: history is never edited, only added to -------------------
-
-    class CorrectionRecorded(Event):
-        corrected_version: int
-        entry_type: str
-        field: str
-        original_value: Any
-        new_value: Any
-        reason: str
-
-        def apply_to(self, journey: Journey) -> None:
-            corrected = self.recorded()
-            journey.corrections.append(
-                Correction(
-                    self.corrected_version,
-                    self.entry_type,
-                    self.field,
-                    self.original_value,
-                    self.new_value,
-                    self.reason,
-                    corrected,
-                )
-            )
-            for record, recorded in journey._records():
-                if recorded.version == self.corrected_version:
-                    if self.field == "occurred_at":
-                        recorded.occurred_at = self.new_value
-                    else:
-                        attribute = getattr(Journey, self.entry_type).correctable[self.field]
-                        setattr(record, attribute, self.new_value)
-
-        def summary(self) -> str:
-            return f"Correction of entry {self.corrected_version}: {_words(self.field)}"
 
     def record_correction(
         self, acting: Acting, entry: Any, field: str, new_value: Any, reason: str, time_zone: str
@@ -1069,17 +664,6 @@ class Journey(ChainedAggregate):
             ):
                 return correction.new_value
         return getattr(entry, field)
-
-    class AddendumRecorded(Event):
-        entry_version: int
-        text: str
-
-        def apply_to(self, journey: Journey) -> None:
-            added = self.recorded()
-            journey.addenda.append(Addendum(self.entry_version, self.text, added))
-
-        def summary(self) -> str:
-            return f"Addendum to entry {self.entry_version}"
 
     def record_addendum(self, acting: Acting, entry_version: int, text: str) -> None:
         """Add text to an earlier entry (allowed after closure); the entry stays as it was."""

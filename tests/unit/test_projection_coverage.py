@@ -12,6 +12,7 @@ import inspect
 import pkgutil
 
 from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.utils import get_topic, resolve_topic
 
 import casework
 from casework.journey import Journey
@@ -29,17 +30,29 @@ def stored_event_classes() -> list[type[DomainEvent]]:
             for name, member in vars(aggregate).items():
                 concrete = name not in ("Event", "Created", "Snapshot")
                 if concrete and inspect.isclass(member) and issubclass(member, DomainEvent):
-                    found[member.__qualname__] = member
-    return sorted(found.values(), key=lambda event: event.__qualname__)
+                    found[get_topic(member)] = member
+    return sorted(found.values(), key=get_topic)
 
 
 EVENTS = stored_event_classes()
 
 
-def test_the_events_are_found() -> None:
-    names = {event.__qualname__ for event in EVENTS}
-    assert {"Journey.IntakeRecorded", "Practitioner.RoleGranted", "AccessRecord.Recorded"} <= names
+def test_the_events_are_found_each_under_the_topic_it_is_stored_by() -> None:
+    topics = {get_topic(event) for event in EVENTS}
+    assert {
+        "casework.journey.aggregate:Journey.IntakeRecorded",
+        "casework.practitioner:Practitioner.RoleGranted",
+        "casework.access_log:AccessRecord.Recorded",
+    } <= topics
     assert len(EVENTS) > 30
+
+
+def test_every_journey_event_names_its_own_stored_topic() -> None:
+    """Declared outside `Journey`, each keeps the topic its stored events carry (`TOPIC`)."""
+    journey_events = [event for event in EVENTS if issubclass(event, Journey.Event)]
+    for event in journey_events:
+        assert f"casework.journey.aggregate:Journey.{event.__name__}" == event.TOPIC
+        assert resolve_topic(event.TOPIC) is event
 
 
 def test_every_projection_decides_on_every_event() -> None:
