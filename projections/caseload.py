@@ -152,7 +152,7 @@ class CaseloadProjection(Projection):
     @handles(Journey.CorrectionRecorded)
     def correction_recorded(self, connection: Connection, event: Any, row: Row) -> None:
         if (
-            event.entry_type == "ScreeningDecisionRecorded"
+            event.entry_type == Journey.ScreeningDecisionRecorded.__name__
             and event.field == "valid_until"
             and event.corrected_version == row["screening_version"]
         ):

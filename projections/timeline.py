@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import Connection, insert, select, update
 
 from casework.journey import Journey
+from casework.journey.values import in_words
 from casework.personal import JOURNEY_EVENTS, reveal_payload
 from casework.vault import VaultReader
 from projections.base import OTHER_RECORDS, Projection, event_details, plain
@@ -16,10 +17,6 @@ from projections.tables import timeline
 
 LATE_ENTRY_AFTER = timedelta(hours=24)
 """An entry recorded more than this long after it happened is shown as a late entry."""
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 class TimelineProjection(Projection):
@@ -49,7 +46,7 @@ class TimelineProjection(Projection):
                 "recorded_at": recorded_at,
                 "actor_id": event.actor_id,
                 "actor_role": event.actor_role,
-                "summary": f"{event.summary()} — by {_words(event.actor_role)}",
+                "summary": f"{event.summary()} — by {in_words(event.actor_role)}",
                 "details": event_details(event),
                 "late_entry": recorded_at - event.occurred_at > LATE_ENTRY_AFTER,
             }

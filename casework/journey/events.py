@@ -30,28 +30,11 @@ from casework.journey.values import (
     Session,
     SessionStatus,
     Status,
+    in_words,
 )
-from casework.refusals import Refusal
-
-_REFUSALS_BY_STATUS = {
-    Status.PAUSED: (
-        Refusal.JOURNEY_PAUSED,
-        "The journey is paused: no sessions until it is resumed.",
-    ),
-    Status.STOPPED: (
-        Refusal.JOURNEY_STOPPED,
-        "The journey was stopped: no further sessions.",
-    ),
-    Status.WITHDRAWN: (Refusal.CLIENT_WITHDREW, "The client withdrew: no further sessions."),
-}
 
 if TYPE_CHECKING:
     from casework.journey.aggregate import Journey
-
-
-def _words(code: str) -> str:
-    """Return a code as words, for a summary: `supportive_touch` is "supportive touch"."""
-    return code.replace("_", " ")
 
 
 class JourneyEvent(ChainedAggregate.Event):
@@ -121,7 +104,7 @@ class CareTeamMemberAssigned(JourneyEvent):
         journey.care_team.append(CareTeamMember(self.practitioner_id, self.role, assigned))
 
     def summary(self) -> str:
-        return f"Care team: {_words(self.role)} assigned"
+        return f"Care team: {in_words(self.role)} assigned"
 
 
 class CareTeamMemberUnassigned(JourneyEvent):
@@ -167,7 +150,7 @@ class ScreeningDecisionRecorded(JourneyEvent):
         )
 
     def summary(self) -> str:
-        return f"Screening: {_words(self.outcome)}" + (
+        return f"Screening: {in_words(self.outcome)}" + (
             f", valid until {self.valid_until}" if self.valid_until else ""
         )
 
@@ -184,7 +167,7 @@ class ConsentGiven(JourneyEvent):
         journey.consents.append(Consent(self.kind, list(self.scope), self.notes, given))
 
     def summary(self) -> str:
-        return f"Consent given: {_words(self.kind)}"
+        return f"Consent given: {in_words(self.kind)}"
 
 
 class ConsentWithdrawn(JourneyEvent):
@@ -199,7 +182,7 @@ class ConsentWithdrawn(JourneyEvent):
                 consent.withdrawal_reason = self.reason
 
     def summary(self) -> str:
-        return f"Consent withdrawn: {_words(self.kind)}"
+        return f"Consent withdrawn: {in_words(self.kind)}"
 
 
 class PreparationSessionRecorded(JourneyEvent):
@@ -378,7 +361,7 @@ class ContactRecorded(JourneyEvent):
             journey.follow_ups[self.follow_up_id].contact_id = self.contact_id
 
     def summary(self) -> str:
-        return f"Contact: {_words(self.kind)}" + (
+        return f"Contact: {in_words(self.kind)}" + (
             " against a follow-up" if self.follow_up_id else ""
         )
 
@@ -394,7 +377,7 @@ class OutreachRecorded(JourneyEvent):
         journey.follow_ups[self.follow_up_id].outreach_attempts += 1
 
     def summary(self) -> str:
-        return f"Outreach by {_words(self.channel)}: {_words(self.outcome)}"
+        return f"Outreach by {in_words(self.channel)}: {in_words(self.outcome)}"
 
 
 class JourneyPaused(JourneyEvent):
@@ -519,7 +502,7 @@ class CorrectionRecorded(JourneyEvent):
                     setattr(record, attribute, self.new_value)
 
     def summary(self) -> str:
-        return f"Correction of entry {self.corrected_version}: {_words(self.field)}"
+        return f"Correction of entry {self.corrected_version}: {in_words(self.field)}"
 
 
 class AddendumRecorded(JourneyEvent):

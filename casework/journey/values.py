@@ -9,6 +9,11 @@ from typing import Any
 from uuid import UUID
 
 
+def in_words(code: str) -> str:
+    """Return a code as words, as a summary shows it: `supportive_touch` is "supportive touch"."""
+    return code.replace("_", " ")
+
+
 class Status(StrEnum):
     """Whether care goes on, and whether sessions may."""
 
