@@ -15,6 +15,7 @@ from api.backup_commands import backup_command
 from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
 from api.services import casework
+from casework.commands import RegisterClinic, RegisterPractitioner
 from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
 from casework.roles import Actor, Role
 
@@ -37,22 +38,26 @@ def demo_command() -> None:
     admin_id = demo_practitioner_id(Role.ADMIN)
     if DEMO_CLINIC_ID not in app.repository:
         app.register_clinic(
-            "Demo Clinic",
-            DEMO_TIME_ZONE,
-            "Demo Admin",
-            clinic_id=DEMO_CLINIC_ID,
-            admin_id=admin_id,
+            RegisterClinic(
+                name="Demo Clinic",
+                time_zone=DEMO_TIME_ZONE,
+                admin_display_name="Demo Admin",
+                clinic_id=DEMO_CLINIC_ID,
+                admin_id=admin_id,
+            )
         )
         admin = Actor(admin_id, DEMO_CLINIC_ID, frozenset({Role.ADMIN}))
         for role in Role:
             if role is not Role.ADMIN:
                 app.register_practitioner(
                     admin,
-                    f"Demo {role.value.replace('_', ' ')}",
-                    [role],
-                    [],
-                    [],
-                    practitioner_id=demo_practitioner_id(role),
+                    RegisterPractitioner(
+                        display_name=f"Demo {role.value.replace('_', ' ')}",
+                        roles=[role],
+                        credentials=[],
+                        modalities=[],
+                        practitioner_id=demo_practitioner_id(role),
+                    ),
                 )
         click.echo(f"Created the demo clinic {DEMO_CLINIC_ID} ({DEMO_TIME_ZONE}).")
     else:
@@ -116,7 +121,9 @@ def clinics_group() -> None:
 def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
     """Register a clinic with the default follow-up schedule and issue its admin a token."""
     app = casework()
-    written, admin_id = app.register_clinic(name, time_zone, admin_name)
+    written, admin_id = app.register_clinic(
+        RegisterClinic(name=name, time_zone=time_zone, admin_display_name=admin_name)
+    )
     secret, token_id = app.issue_token(admin_id, label="first admin")
     click.echo(
         f"clinic:   {written.id}\nadmin:    {admin_id}\ntoken id: {token_id}\ntoken:    {secret}"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from api.config import PREFIX
+from api.key_store import SqlKeyStore
 from casework.application import Casework
 from casework.checkpoint_sink import DirectorySink
 from casework.persistence import persistence_environment, tune_pool
 from casework.signing import Signer, Verifier
 from casework.vault import Vault, key_from_text
-from projections.key_store import SqlKeyStore
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,22 @@ from uuid import UUID
 from api import create_app
 from casework.application import Casework
 from casework.journey import Journey
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    CloseJourney,
+    GiveConsent,
+    PauseJourney,
+    RecordContact,
+    RecordCorrection,
+    RecordIntake,
+    RecordPreparationSession,
+    RecordSafetyPlan,
+    RecordScreeningDecision,
+    RecordSessionOutcome,
+    ResumeJourney,
+    ScheduleSession,
+    StopJourney,
+)
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.staff import Staff, register_staff
@@ -92,7 +108,14 @@ def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random)
     therapist, intake = actors[Role.INTEGRATION_THERAPIST], actors[Role.INTAKE_COORDINATOR]
     started = now - timedelta(days=chance.randint(60, 700))
     journey_id = app.record_intake(
-        intake, f"BENCH-{number}", "GP", "Trauma", "Partner", occurred_at=started
+        intake,
+        RecordIntake(
+            client_pseudonym=f"BENCH-{number}",
+            referral_source="GP",
+            primary_need="Trauma",
+            existing_support="Partner",
+            occurred_at=started,
+        ),
     ).id
     stage = chance.choices(["intake", "ready", "integration", "closed"], [1, 2, 5, 2])[0]
     if stage == "intake":
@@ -102,7 +125,12 @@ def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random)
         (staff.second_facilitator, CareRole.FACILITATOR),
         (therapist, CareRole.INTEGRATION_THERAPIST),
     ):
-        app.assign_care_team_member(lead, journey_id, actor.practitioner_id, role)
+        app.assign_care_team_member(
+            lead,
+            AssignCareTeamMember(
+                journey_id=journey_id, practitioner_id=actor.practitioner_id, role=role
+            ),
+        )
     # Clinical times cannot contradict the record: what a session relies on is dated before it,
     # and a screening holds at most a year (a journey left ready is screened within that year).
     screened = started + timedelta(days=2)
@@ -110,58 +138,100 @@ def one_journey(app: Casework, staff: Staff, number: int, chance: random.Random)
         screened = max(screened, now - timedelta(days=300))
     app.record_screening_decision(
         lead,
-        journey_id,
-        ScreeningOutcome.ELIGIBLE,
-        ELIGIBLE,
-        valid_until=screened.date() + timedelta(days=364),
-        occurred_at=screened,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.ELIGIBLE,
+            criteria=ELIGIBLE,
+            valid_until=screened.date() + timedelta(days=364),
+            occurred_at=screened,
+        ),
     )
     prepared = screened + timedelta(hours=1)
-    app.give_consent(intake, journey_id, ConsentKind.TREATMENT, occurred_at=prepared)
+    app.give_consent(
+        intake, GiveConsent(journey_id=journey_id, kind=ConsentKind.TREATMENT, occurred_at=prepared)
+    )
     app.record_preparation_session(
-        facilitator, journey_id, 90, ["intentions"], "Went well", occurred_at=prepared
+        facilitator,
+        RecordPreparationSession(
+            journey_id=journey_id,
+            duration_minutes=90,
+            topics=["intentions"],
+            notes="Went well",
+            occurred_at=prepared,
+        ),
     )
     app.record_safety_plan(
-        facilitator, journey_id, "Partner", transport_plan="Partner drives", occurred_at=prepared
+        facilitator,
+        RecordSafetyPlan(
+            journey_id=journey_id,
+            emergency_contact="Partner",
+            transport_plan="Partner drives",
+            occurred_at=prepared,
+        ),
     )
     if stage == "ready":
         return journey_id
     held = started + timedelta(days=20)
     session = app.schedule_session(
-        facilitator, journey_id, held, held + timedelta(hours=8), occurred_at=prepared
+        facilitator,
+        ScheduleSession(
+            journey_id=journey_id,
+            planned_start=held,
+            planned_end=held + timedelta(hours=8),
+            occurred_at=prepared,
+        ),
     )
     assert session.created_id is not None
     app.record_session_outcome(
         facilitator,
-        journey_id,
-        session.created_id,
-        held,
-        held + timedelta(hours=8),
-        [facilitator.practitioner_id],
-        [{"kind": "initial", "amount_mg": Decimal("120"), "given_at": held}],
-        notes="Calm session",
+        RecordSessionOutcome(
+            journey_id=journey_id,
+            session_id=session.created_id,
+            started_at=held,
+            ended_at=held + timedelta(hours=8),
+            facilitator_ids=[facilitator.practitioner_id],
+            doses=[{"kind": "initial", "amount_mg": Decimal("120"), "given_at": held}],
+            notes="Calm session",
+        ),
     )
     journey: Journey = app.repository.get(journey_id)
     follow_ups = journey.follow_ups
     for follow_up_id in list(follow_ups)[: chance.randint(0, 4)]:
         contact = app.record_contact(
             therapist,
-            journey_id,
-            ContactKind.INTEGRATION_SESSION,
-            follow_up_id=follow_up_id,
-            duration_minutes=50,
-            notes="Integrating",
+            RecordContact(
+                journey_id=journey_id,
+                kind=ContactKind.INTEGRATION_SESSION,
+                follow_up_id=follow_up_id,
+                duration_minutes=50,
+                notes="Integrating",
+            ),
         )
         if chance.random() < 0.1:
             app.record_correction(
-                therapist, journey_id, "notes", "Integrating well", "Fuller note", contact.version
+                therapist,
+                RecordCorrection(
+                    journey_id=journey_id,
+                    field="notes",
+                    new_value="Integrating well",
+                    reason="Fuller note",
+                    corrects_version=contact.version,
+                ),
             )
     if chance.random() < 0.15:
-        app.pause_journey(lead, journey_id, "Rest", date.today() + timedelta(days=14), ["Rest"])
+        app.pause_journey(
+            lead,
+            PauseJourney(
+                journey_id=journey_id,
+                reason="Rest",
+                review_date=date.today() + timedelta(days=14),
+                conditions_to_resume=["Rest"],
+            ),
+        )
         if chance.random() < 0.5:
-            app.resume_journey(lead, journey_id, "Rested")
+            app.resume_journey(lead, ResumeJourney(journey_id=journey_id, rationale="Rested"))
     if stage == "closed":
         if chance.random() < 0.3 and app.repository.get(journey_id).status.value == "active":
-            app.stop_journey(lead, journey_id, "Medical advice")
-        app.close_journey(lead, journey_id, "Completed")
+            app.stop_journey(lead, StopJourney(journey_id=journey_id, rationale="Medical advice"))
+        app.close_journey(lead, CloseJourney(journey_id=journey_id, reason="Completed"))
     return journey_id

@@ -1,21 +1,21 @@
 """The application service: every command and single-record read of Casework.
 
 It knows nothing of HTTP or SQL. Each part lives in a module of its own; this class puts them
-together: staff_commands, journey.service, client_commands and record_reads, on base.
+together: staff_service, journey.service, client_service and record_reads, on base.
 """
 
 from __future__ import annotations
 
 from casework.base import CaseworkBase, Written
-from casework.client_commands import ClientCommands
-from casework.journey.service import JourneyCommands
+from casework.client_service import ClientService
+from casework.journey.service import JourneyService
 from casework.record_reads import RecordReads
-from casework.staff_commands import StaffCommands
+from casework.staff_service import StaffService
 
 __all__ = ["Casework", "Written"]
 
 
-class Casework(StaffCommands, JourneyCommands, ClientCommands, RecordReads, CaseworkBase):
+class Casework(StaffService, JourneyService, ClientService, RecordReads, CaseworkBase):
     """Every command and single-record read of Casework."""
 
     name = "Casework"

@@ -25,6 +25,7 @@ from casework.chain import form_of_stored, link_over
 from casework.checkpoint_sink import CheckpointSink
 from casework.clinic import Clinic
 from casework.clock import aware, clinical_time, local_date
+from casework.commands import Command, Dated
 from casework.errors import (
     AccessLogUnavailable,
     Conflict,
@@ -35,7 +36,8 @@ from casework.errors import (
 )
 from casework.idempotent_request import PENDING, IdempotentRequest, recorded_with
 from casework.journey import Journey
-from casework.permissions import acting_role
+from casework.journey.commands import JourneyCommand
+from casework.permissions import Read, acting_role
 from casework.persistence import position_of
 from casework.personal import reveal_payload, revealed_event, seal_payload
 from casework.practitioner import Practitioner
@@ -147,7 +149,7 @@ class CaseworkBase(Application[UUID]):
         self, actor: Actor, journey_id: UUID, endpoint: str, purpose: Purpose | None = None
     ) -> Journey:
         """Log that the actor read a client's record, where and why; return the journey read."""
-        acting_role(actor, "read_journey")
+        acting_role(actor, Read.JOURNEY)
         journey = self._journey(actor, journey_id)
         self.record_accesses(actor, {journey_id: journey.client_id}, endpoint, purpose)
         return journey
@@ -163,7 +165,7 @@ class CaseworkBase(Application[UUID]):
 
         One access record per journey, saved together: all of them are logged, or none.
         """
-        role = acting_role(actor, "read_journey")
+        role = acting_role(actor, Read.JOURNEY)
         records = [
             AccessRecord(
                 clinic_id=actor.clinic_id,
@@ -192,7 +194,7 @@ class CaseworkBase(Application[UUID]):
         Filters are coded values and ids (statuses, dates, practitioner ids): `name=value` each,
         those not given left out.
         """
-        role = acting_role(actor, "read_journey")
+        role = acting_role(actor, Read.JOURNEY)
         self._logged(
             AccessQuery(
                 clinic_id=actor.clinic_id,
@@ -214,26 +216,21 @@ class CaseworkBase(Application[UUID]):
 
     # -- plumbing shared by the commands ---------------------------------------------------
 
-    def _acting(
-        self, actor: Actor, command: str, occurred_at: datetime | None, field: str = "occurred_at"
-    ) -> Acting:
+    def _acting(self, actor: Actor, command: Command) -> Acting:
+        """Return who acts, in which role, and when (the command's clinical time, checked)."""
         role = acting_role(actor, command)  # the role first: a forbidden caller learns nothing more
-        return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at, field))
+        occurred_at = command.occurred_at if isinstance(command, Dated) else None
+        return Acting(actor.practitioner_id, role.value, clinical_time(occurred_at, "occurred_at"))
 
-    def _load(
-        self,
-        actor: Actor,
-        command: str,
-        journey_id: UUID,
-        occurred_at: datetime | None,
-        expected_version: int | None,
-        time_field: str = "occurred_at",
-    ) -> tuple[Journey, Acting]:
-        acting = self._acting(actor, command, occurred_at, time_field)
-        journey = self._journey(actor, journey_id)
-        if expected_version is not None and expected_version != journey.version:
-            raise StaleVersion(journey.version, expected_version)
-        return journey, acting
+    def _load(self, actor: Actor, command: JourneyCommand) -> tuple[Journey, Acting]:
+        """Return the journey a command is for, over the version it expects, and who acts."""
+        role = acting_role(actor, command)
+        when = clinical_time(command.clinical_time, command.time_field)
+        journey = self._journey(actor, command.journey_id)
+        expected = command.expected_version
+        if expected is not None and expected != journey.version:
+            raise StaleVersion(journey.version, expected)
+        return journey, Acting(actor.practitioner_id, role.value, when)
 
     def _journey(self, actor: Actor, journey_id: UUID) -> Journey:
         journey = self._get(Journey, journey_id)

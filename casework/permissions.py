@@ -1,9 +1,30 @@
-"""Which roles may run which command: the one table authorisation is decided by."""
+"""Which roles may run which command or read: the one table authorisation is decided by."""
 
 from __future__ import annotations
 
+from enum import Enum
+
+from casework.commands import (
+    Command,
+    EraseClient,
+    GrantRole,
+    RecordClientDetails,
+    RegisterPractitioner,
+    RevokeRole,
+)
 from casework.errors import Forbidden
+from casework.journey import commands as journey
 from casework.roles import Actor, Role
+
+
+class Read(Enum):
+    """What is read, where a read needs a role of its own."""
+
+    JOURNEY = "read_journey"
+    PRACTITIONER = "read_practitioner"
+    ACCESS_LOG = "read_access_log"
+    INTEGRITY = "read_integrity"
+
 
 _LEAD = Role.CLINICAL_LEAD
 _INTAKE = Role.INTAKE_COORDINATOR
@@ -11,45 +32,48 @@ _FACILITATOR = Role.FACILITATOR
 _THERAPIST = Role.INTEGRATION_THERAPIST
 _CLINICAL = (_LEAD, _FACILITATOR, _THERAPIST, _INTAKE)
 
-PERMISSIONS: dict[str, tuple[Role, ...]] = {
-    "register_practitioner": (Role.ADMIN,),
-    "grant_role": (Role.ADMIN,),
-    "revoke_role": (Role.ADMIN,),
-    "read_practitioner": (Role.ADMIN, *_CLINICAL, Role.AUDITOR),
-    "record_intake": (_INTAKE, _LEAD),
-    "assign_care_team_member": (_LEAD, _INTAKE),
-    "unassign_care_team_member": (_LEAD, _INTAKE),
-    "record_screening_decision": (_LEAD,),
-    "give_consent": _CLINICAL,
-    "withdraw_consent": _CLINICAL,
-    "record_preparation_session": (_FACILITATOR, _THERAPIST, _LEAD),
-    "record_safety_plan": (_FACILITATOR, _THERAPIST, _LEAD),
-    "schedule_session": (_FACILITATOR, _LEAD, _INTAKE),
-    "reschedule_session": (_FACILITATOR, _LEAD, _INTAKE),
-    "cancel_session": (_FACILITATOR, _LEAD, _INTAKE),
-    "record_session_outcome": (_FACILITATOR, _LEAD),
-    "record_contact": (_THERAPIST, _FACILITATOR, _LEAD),
-    "record_outreach": (_THERAPIST, _FACILITATOR, _LEAD, _INTAKE),
-    "pause_journey": (_LEAD, _FACILITATOR, _THERAPIST),
-    "resume_journey": (_LEAD,),
-    "stop_journey": (_LEAD,),
-    "record_withdrawal": _CLINICAL,
-    "close_journey": (_LEAD,),
-    "record_correction": _CLINICAL,
-    "record_addendum": _CLINICAL,
-    "read_journey": (*_CLINICAL, Role.AUDITOR),
-    "read_access_log": (Role.AUDITOR, _LEAD),
-    "record_client_details": (_INTAKE, _LEAD),
-    "erase_client": (Role.ADMIN,),
-    "read_integrity": (Role.AUDITOR, Role.ADMIN, _LEAD),
+PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
+    RegisterPractitioner: (Role.ADMIN,),
+    GrantRole: (Role.ADMIN,),
+    RevokeRole: (Role.ADMIN,),
+    Read.PRACTITIONER: (Role.ADMIN, *_CLINICAL, Role.AUDITOR),
+    journey.RecordIntake: (_INTAKE, _LEAD),
+    journey.AssignCareTeamMember: (_LEAD, _INTAKE),
+    journey.UnassignCareTeamMember: (_LEAD, _INTAKE),
+    journey.RecordScreeningDecision: (_LEAD,),
+    journey.GiveConsent: _CLINICAL,
+    journey.WithdrawConsent: _CLINICAL,
+    journey.RecordPreparationSession: (_FACILITATOR, _THERAPIST, _LEAD),
+    journey.RecordSafetyPlan: (_FACILITATOR, _THERAPIST, _LEAD),
+    journey.ScheduleSession: (_FACILITATOR, _LEAD, _INTAKE),
+    journey.RescheduleSession: (_FACILITATOR, _LEAD, _INTAKE),
+    journey.CancelSession: (_FACILITATOR, _LEAD, _INTAKE),
+    journey.RecordSessionOutcome: (_FACILITATOR, _LEAD),
+    journey.RecordContact: (_THERAPIST, _FACILITATOR, _LEAD),
+    journey.RecordOutreach: (_THERAPIST, _FACILITATOR, _LEAD, _INTAKE),
+    journey.PauseJourney: (_LEAD, _FACILITATOR, _THERAPIST),
+    journey.ResumeJourney: (_LEAD,),
+    journey.StopJourney: (_LEAD,),
+    journey.RecordWithdrawal: _CLINICAL,
+    journey.CloseJourney: (_LEAD,),
+    journey.RecordCorrection: _CLINICAL,
+    journey.RecordAddendum: _CLINICAL,
+    Read.JOURNEY: (*_CLINICAL, Role.AUDITOR),
+    Read.ACCESS_LOG: (Role.AUDITOR, _LEAD),
+    RecordClientDetails: (_INTAKE, _LEAD),
+    EraseClient: (Role.ADMIN,),
+    Read.INTEGRITY: (Role.AUDITOR, Role.ADMIN, _LEAD),
 }
-"""Command → the roles allowed to run it, in the order the acting role is picked from."""
+"""Command class or read → the roles allowed to run it, in the order the acting role is picked.
+
+Registering a clinic is the operator's, outside every clinic, and so is not in this table.
+"""
 
 
-def acting_role(actor: Actor, command: str) -> Role:
+def acting_role(actor: Actor, command: Command | Read) -> Role:
     """Return the role `actor` acts in for `command`: the first allowed role they hold."""
-    for role in PERMISSIONS[command]:
+    allowed = PERMISSIONS[command if isinstance(command, Read) else type(command)]
+    for role in allowed:
         if role in actor.roles:
             return role
-    allowed = ", ".join(role.value for role in PERMISSIONS[command])
-    raise Forbidden(f"This needs one of the roles: {allowed}.")
+    raise Forbidden(f"This needs one of the roles: {', '.join(role.value for role in allowed)}.")

@@ -20,7 +20,7 @@ from casework.integrity import (
 )
 from casework.journey import Journey
 from casework.journey.state import describe_journey
-from casework.permissions import acting_role
+from casework.permissions import Read, acting_role
 from casework.personal import reveal_exported
 from casework.role_checks import RoleChecks
 from casework.roles import Actor
@@ -107,7 +107,7 @@ class RecordReads(RoleChecks):
     @staticmethod
     def _integrity_scope(actor: Actor | None, clinic_id: UUID | None) -> str:
         if actor is not None:
-            acting_role(actor, "read_integrity")
+            acting_role(actor, Read.INTEGRITY)
             return str(actor.clinic_id)
         return LOG_SCOPE if clinic_id is None else str(clinic_id)
 

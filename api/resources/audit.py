@@ -27,7 +27,7 @@ from api.services import casework
 from casework.checkpoints import Checkpoint
 from casework.errors import NotFound
 from casework.integrity import IntegrityReport
-from casework.permissions import acting_role
+from casework.permissions import Read, acting_role
 from projections import queries
 from projections.pages import Page
 from projections.timeline import revealed_entries
@@ -47,7 +47,7 @@ class AccessLog(MethodView):
         role, through which endpoint, when, and for which purpose.
         """
         actor = current_actor()
-        acting_role(actor, "read_access_log")
+        acting_role(actor, Read.ACCESS_LOG)
         with projected(("access_log",), query.pop("min_position")) as connection:
             return queries.access_log_entries(
                 connection, actor.clinic_id, clinic_zone(actor), **query
@@ -66,7 +66,7 @@ class AccessQueries(MethodView):
         `name=value` (`me` resolved) and the journeys it showed, in order.
         """
         actor = current_actor()
-        acting_role(actor, "read_access_log")
+        acting_role(actor, Read.ACCESS_LOG)
         with projected(("access_log",), query.pop("min_position")) as connection:
             return queries.access_queries_entries(
                 connection, actor.clinic_id, clinic_zone(actor), **query
@@ -116,7 +116,7 @@ class Corrections(MethodView):
         The values can be a client's notes, so each journey listed is logged as read.
         """
         actor = current_actor()
-        acting_role(actor, "read_access_log")
+        acting_role(actor, Read.ACCESS_LOG)
         with projected(("timeline", "caseload"), query.pop("min_position")) as connection:
             page = queries.corrections(connection, actor.clinic_id, clinic_zone(actor), **query)
             clients = clients_of(connection, {row["journey_id"] for row in page.items})

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
 
+from api.auth import current_actor
 from api.resources.blueprint import Blueprint
-from api.resources.writes import Created, add_to_journey, change_journey
+from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import AssignCareTeamMemberSchema, UnassignCareTeamMemberSchema
 from api.services import casework
+from casework.journey import commands as do
 
 blp = Blueprint(
     "care_team",
@@ -26,14 +29,14 @@ class CareTeam(MethodView):
     @blp.arguments(AssignCareTeamMemberSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="assign_care_team_member")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.AssignCareTeamMember, journey_id: UUID) -> Created:
         """Put a practitioner on the care team in one of their roles.
 
         Clinical lead or intake coordinator. The practitioner must hold that role (409
         `practitioner_lacks_role`) and not be on the team in it already (409
         `already_on_care_team`).
         """
-        return add_to_journey(casework().assign_care_team_member, journey_id, **data)
+        return created(casework().assign_care_team_member(current_actor(), command))
 
 
 @blp.route("/<uuid:practitioner_id>")
@@ -42,15 +45,10 @@ class CareTeamMember(MethodView):
     @blp.response(200, WrittenSchema)
     @blp.doc(operationId="unassign_care_team_member")
     def delete(
-        self, data: dict[str, Any], journey_id: UUID, practitioner_id: UUID
+        self, command: do.UnassignCareTeamMember, journey_id: UUID, practitioner_id: UUID
     ) -> dict[str, Any]:
         """Take a practitioner off the care team (recorded as an event, not a deletion).
 
         Clinical lead or intake coordinator. The body, an optional `reason`, may be left out.
         """
-        return change_journey(
-            casework().unassign_care_team_member,
-            journey_id,
-            practitioner_id=practitioner_id,
-            **data,
-        )
+        return asdict(casework().unassign_care_team_member(current_actor(), command))

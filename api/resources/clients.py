@@ -14,6 +14,7 @@ from api.resources.reads import purpose_of_use
 from api.schemas.clients import ClientDetailsSchema, ClientSchema, ErasureSchema
 from api.schemas.common import WrittenSchema
 from api.services import casework
+from casework.commands import EraseClient, RecordClientDetails
 
 blp = Blueprint("clients", __name__, url_prefix="/clients", description="Clients")
 
@@ -36,14 +37,13 @@ class ClientDetails(MethodView):
     @blp.arguments(ClientDetailsSchema)
     @blp.response(200, WrittenSchema)
     @blp.doc(operationId="record_client_details")
-    def put(self, data: dict[str, Any], client_id: UUID) -> dict[str, Any]:
+    def put(self, command: RecordClientDetails, client_id: UUID) -> dict[str, Any]:
         """Record or replace a client's identifying details (encrypted under the client's key).
 
         Intake coordinator or clinical lead. An erased client's details cannot be recorded again
         (409 `client_erased`).
         """
-        details = {**data, "date_of_birth": data["date_of_birth"].isoformat()}
-        return asdict(casework().record_client_details(current_actor(), client_id, details))
+        return asdict(casework().record_client_details(current_actor(), command))
 
 
 @blp.route("/<uuid:client_id>/erasure")
@@ -51,7 +51,7 @@ class ClientErasure(MethodView):
     @blp.arguments(ErasureSchema)
     @blp.response(200, WrittenSchema)
     @blp.doc(operationId="erase_client")
-    def post(self, data: dict[str, Any], client_id: UUID) -> dict[str, Any]:
+    def post(self, command: EraseClient, client_id: UUID) -> dict[str, Any]:
         """Erase a client's personal data by destroying its key (admin; after retention).
 
         Admin only. Refused while the retention period runs (409 `retention_period_running`, with
@@ -59,4 +59,4 @@ class ClientErasure(MethodView):
         `client_already_erased`. Ids, codes and times stay; every text under the key reads
         `[erased]`.
         """
-        return asdict(casework().erase_client(current_actor(), client_id, **data))
+        return asdict(casework().erase_client(current_actor(), command))

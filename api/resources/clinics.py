@@ -10,6 +10,7 @@ from api.auth import require_operator
 from api.resources.blueprint import Blueprint
 from api.schemas.staff import ClinicRegisteredSchema, RegisterClinicSchema
 from api.services import casework
+from casework.commands import RegisterClinic
 
 blp = Blueprint("clinics", __name__, url_prefix="/clinics", description="Clinics (operator)")
 
@@ -19,7 +20,7 @@ class Clinics(MethodView):
     @blp.arguments(RegisterClinicSchema)
     @blp.response(201, ClinicRegisteredSchema)
     @blp.doc(operationId="register_clinic")
-    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+    def post(self, command: RegisterClinic) -> dict[str, Any]:
         """Register a clinic and its first admin (needs CASEWORK_OPERATOR_TOKEN).
 
         Only the service operator may call it, with `CASEWORK_OPERATOR_TOKEN` as the bearer token
@@ -27,7 +28,7 @@ class Clinics(MethodView):
         `follow_up_schedule`, the clinic follows the default schedule.
         """
         require_operator()
-        written, admin_id = casework().register_clinic(**data)
+        written, admin_id = casework().register_clinic(command)
         return {
             "id": written.id,
             "version": written.version,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
 
+from api.auth import current_actor
 from api.resources.blueprint import Blueprint
-from api.resources.writes import Created, add_to_journey
+from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
 from api.schemas.journeys import (
     CloseJourneySchema,
@@ -18,6 +18,7 @@ from api.schemas.journeys import (
     StopJourneySchema,
 )
 from api.services import casework
+from casework.journey import commands as do
 
 blp = Blueprint(
     "decisions",
@@ -32,14 +33,14 @@ class Pause(MethodView):
     @blp.arguments(PauseJourneySchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="pause_journey")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.PauseJourney, journey_id: UUID) -> Created:
         """Pause sessions (not follow-ups), with a reason, review date and conditions.
 
         Clinical lead, facilitator or integration therapist. While paused, scheduling is refused
         (409 `journey_paused`); follow-ups stay owed. `review_date` is not before the day of the
         decision.
         """
-        return add_to_journey(casework().pause_journey, journey_id, **data)
+        return created(casework().pause_journey(current_actor(), command))
 
 
 @blp.route("/resumption")
@@ -47,13 +48,13 @@ class Resumption(MethodView):
     @blp.arguments(ResumeJourneySchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="resume_journey")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.ResumeJourney, journey_id: UUID) -> Created:
         """Resume a paused journey (clinical lead).
 
         Clinical lead only. A journey that is not paused is 409 `journey_not_paused`; the resumption
         comes after the pause began (409 `resumption_before_pause`).
         """
-        return add_to_journey(casework().resume_journey, journey_id, **data)
+        return created(casework().resume_journey(current_actor(), command))
 
 
 @blp.route("/stop")
@@ -61,13 +62,13 @@ class Stop(MethodView):
     @blp.arguments(StopJourneySchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="stop_journey")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.StopJourney, journey_id: UUID) -> Created:
         """Stop sessions for clinical reasons (clinical lead); follow-ups continue.
 
         Clinical lead only. Scheduled sessions are cancelled and no more can be scheduled (409
         `journey_stopped`).
         """
-        return add_to_journey(casework().stop_journey, journey_id, **data)
+        return created(casework().stop_journey(current_actor(), command))
 
 
 @blp.route("/withdrawal")
@@ -75,13 +76,13 @@ class Withdrawal(MethodView):
     @blp.arguments(RecordWithdrawalSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="record_withdrawal")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.RecordWithdrawal, journey_id: UUID) -> Created:
         """Record the client's withdrawal: immediate, no approval needed.
 
         Any clinical role. Scheduled sessions are cancelled and no more can be scheduled (409
         `client_withdrew`); follow-ups stay owed.
         """
-        return add_to_journey(casework().record_withdrawal, journey_id, **data)
+        return created(casework().record_withdrawal(current_actor(), command))
 
 
 @blp.route("/closure")
@@ -89,10 +90,10 @@ class Closure(MethodView):
     @blp.arguments(CloseJourneySchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="close_journey")
-    def post(self, data: dict[str, Any], journey_id: UUID) -> Created:
+    def post(self, command: do.CloseJourney, journey_id: UUID) -> Created:
         """Close the journey for good; open follow-ups are cancelled.
 
         Clinical lead only. Scheduled sessions are cancelled too; afterwards only corrections and
         addenda are accepted (409 `journey_closed`).
         """
-        return add_to_journey(casework().close_journey, journey_id, **data)
+        return created(casework().close_journey(current_actor(), command))

@@ -24,6 +24,7 @@ from api.schemas.reads import (
     TimelineQuerySchema,
 )
 from api.services import casework
+from casework.journey.commands import RecordIntake
 from projections import queries
 from projections.pages import Page
 from projections.timeline import revealed_entries
@@ -52,14 +53,14 @@ class Journeys(MethodView):
     @blp.arguments(RecordIntakeSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="record_intake")
-    def post(self, data: dict[str, Any]) -> Created:
+    def post(self, command: RecordIntake) -> Created:
         """Record an intake: open a journey for a client (by pseudonym).
 
         Intake coordinator or clinical lead; answers 201 with `Location`. Refused while the client
         has an open journey (409 `client_has_open_journey`) or when dated more than 730 days back
         (409 `intake_too_far_back`).
         """
-        return created(casework().record_intake(current_actor(), **data))
+        return created(casework().record_intake(current_actor(), command))
 
 
 @blp.route("/<uuid:journey_id>")

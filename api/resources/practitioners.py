@@ -10,7 +10,6 @@ from flask import g
 from flask.views import MethodView
 
 from api.auth import current_actor
-from api.errors import refuse_parameter
 from api.resources.blueprint import Blueprint
 from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
@@ -21,8 +20,9 @@ from api.schemas.staff import (
     RevokeRoleSchema,
 )
 from api.services import casework
+from casework.commands import GrantRole, RegisterPractitioner, RevokeRole
 from casework.practitioner import Practitioner
-from casework.roles import Actor, Role
+from casework.roles import Actor
 
 blp = Blueprint(
     "practitioners", __name__, url_prefix="/practitioners", description="Staff and roles (admin)"
@@ -34,13 +34,13 @@ class Practitioners(MethodView):
     @blp.arguments(RegisterPractitionerSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="register_practitioner")
-    def post(self, data: dict[str, Any]) -> Created:
+    def post(self, command: RegisterPractitioner) -> Created:
         """Register a practitioner in the caller's clinic.
 
         Admin only. A practitioner holds one to six roles, each checked again wherever it is used (a
         care team, a session's facilitators).
         """
-        return created(casework().register_practitioner(current_actor(), **data))
+        return created(casework().register_practitioner(current_actor(), command))
 
 
 @blp.route("/<uuid:practitioner_id>")
@@ -61,16 +61,14 @@ class PractitionerRoles(MethodView):
     @blp.arguments(GrantRoleSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="grant_role")
-    def post(self, data: dict[str, Any], practitioner_id: UUID) -> Created:
+    def post(self, command: GrantRole, practitioner_id: UUID) -> Created:
         """Grant a practitioner another role, with a reason (another admin, or the operator).
 
         Another admin of the clinic, or the operator with `CASEWORK_OPERATOR_TOKEN`. Nobody changes
         their own roles (409 `cannot_change_own_roles`); a role already held is 409
         `role_already_held`.
         """
-        return created(
-            casework().grant_role(_role_changer(), practitioner_id, data["role"], data["reason"])
-        )
+        return created(casework().grant_role(_role_changer(), command))
 
 
 @blp.route("/<uuid:practitioner_id>/roles/<role:role>")
@@ -78,18 +76,14 @@ class PractitionerRole(MethodView):
     @blp.arguments(RevokeRoleSchema, location="json")
     @blp.response(200, WrittenSchema)
     @blp.doc(operationId="revoke_role")
-    def delete(self, data: dict[str, Any], practitioner_id: UUID, role: str) -> dict[str, Any]:
+    def delete(self, command: RevokeRole, practitioner_id: UUID, role: str) -> dict[str, Any]:
         """Revoke a role from a practitioner, with a reason (recorded as an event).
 
         Another admin of the clinic, or the operator. A role not held is 409 `role_not_held`, an
         unknown role 422. Care-team places the practitioner held in that role show `lacks_role:
         true` until someone replaces them.
         """
-        if role not in {r.value for r in Role}:
-            refuse_parameter("path", "role", "Unknown role.")
-        return asdict(
-            casework().revoke_role(_role_changer(), practitioner_id, Role(role), data["reason"])
-        )
+        return asdict(casework().revoke_role(_role_changer(), command))
 
 
 def _role_changer() -> Actor | None:

@@ -15,7 +15,7 @@ from api.auth import current_actor
 from api.errors import abort, refuse_parameter
 from api.services import casework
 from casework.access_log import Purpose
-from casework.permissions import acting_role
+from casework.permissions import Read, acting_role
 from casework.roles import Actor
 from projections import queries
 from projections.pages import Page
@@ -24,7 +24,7 @@ from projections.pages import Page
 def reader() -> Actor:
     """Return the caller, if they may read clinical records (clinical roles and auditors)."""
     actor = current_actor()
-    acting_role(actor, "read_journey")
+    acting_role(actor, Read.JOURNEY)
     return actor
 
 

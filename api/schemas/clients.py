@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from api.schemas.commands import CommandSchema
 from api.schemas.common import day, optional_text, text
+from casework.commands import EraseClient, RecordClientDetails
 
 ERASED_NOTE = "Reads `[erased]` once the client's key was destroyed."
 
 
-class ClientDetailsSchema(Schema):
+class ClientDetailsSchema(CommandSchema):
     """Identifying details: each is encrypted under the client's own key before it is stored."""
+
+    command = RecordClientDetails
 
     name = text(required=True, metadata={"description": "Full name."})
     date_of_birth = day(required=True)
@@ -25,7 +29,9 @@ class StoredClientDetailsSchema(Schema):
     support_contact = fields.String(allow_none=True, metadata={"description": ERASED_NOTE})
 
 
-class ErasureSchema(Schema):
+class ErasureSchema(CommandSchema):
+    command = EraseClient
+
     reason = text(500, required=True, metadata={"description": "Why; ids only, no personal data."})
     retention_override = optional_text(500)
 

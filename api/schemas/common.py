@@ -238,15 +238,6 @@ def cursor(**kwargs: Any) -> Cursor:
     return Cursor(**kwargs)
 
 
-class ClinicalTimeSchema(Schema):
-    """Base of every command input: when it happened in clinical time (default: now)."""
-
-    occurred_at = moment(
-        load_default=None,
-        metadata={"description": "When it happened (clinical time, with offset); defaults to now."},
-    )
-
-
 class WrittenSchema(Schema):
     """What every write answers."""
 

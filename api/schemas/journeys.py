@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.schemas.commands import ClinicalTimeSchema, CommandSchema
 from api.schemas.common import (
     LONG_TEXT,
-    ClinicalTimeSchema,
     Scalar,
     amount,
     day,
@@ -17,6 +17,7 @@ from api.schemas.common import (
     text_list,
     whole_number,
 )
+from casework.journey import commands as do
 from casework.journey.values import (
     AdverseEventSeverity,
     CareRole,
@@ -31,6 +32,8 @@ from casework.journey.values import (
 
 
 class RecordIntakeSchema(ClinicalTimeSchema):
+    command = do.RecordIntake
+
     client_pseudonym = pseudonym(
         required=True, metadata={"description": "Clinic-unique pseudonym or case number."}
     )
@@ -40,11 +43,15 @@ class RecordIntakeSchema(ClinicalTimeSchema):
 
 
 class AssignCareTeamMemberSchema(ClinicalTimeSchema):
+    command = do.AssignCareTeamMember
+
     practitioner_id = fields.UUID(required=True)
     role = fields.Enum(CareRole, by_value=True, required=True)
 
 
 class UnassignCareTeamMemberSchema(ClinicalTimeSchema):
+    command = do.UnassignCareTeamMember
+
     reason = optional_text()
 
 
@@ -55,6 +62,8 @@ class CriterionSchema(Schema):
 
 
 class RecordScreeningDecisionSchema(ClinicalTimeSchema):
+    command = do.RecordScreeningDecision
+
     outcome = fields.Enum(ScreeningOutcome, by_value=True, required=True)
     criteria = fields.List(
         fields.Nested(CriterionSchema), required=True, validate=validate.Length(max=100)
@@ -66,6 +75,8 @@ class RecordScreeningDecisionSchema(ClinicalTimeSchema):
 
 
 class GiveConsentSchema(ClinicalTimeSchema):
+    command = do.GiveConsent
+
     kind = fields.Enum(ConsentKind, by_value=True, required=True)
     scope = text_list(
         load_default=list,
@@ -75,16 +86,22 @@ class GiveConsentSchema(ClinicalTimeSchema):
 
 
 class WithdrawConsentSchema(ClinicalTimeSchema):
+    command = do.WithdrawConsent
+
     reason = optional_text()
 
 
 class RecordPreparationSessionSchema(ClinicalTimeSchema):
+    command = do.RecordPreparationSession
+
     duration_minutes = whole_number(required=True, validate=validate.Range(1, 24 * 60))
     topics = text_list(load_default=list)
     notes = optional_text()
 
 
 class RecordSafetyPlanSchema(ClinicalTimeSchema):
+    command = do.RecordSafetyPlan
+
     emergency_contact = text(
         500, required=True, metadata={"description": "Who to call, e.g. 'partner, on file'."}
     )
@@ -94,6 +111,8 @@ class RecordSafetyPlanSchema(ClinicalTimeSchema):
 
 
 class ScheduleSessionSchema(ClinicalTimeSchema):
+    command = do.ScheduleSession
+
     planned_start = moment(required=True)
     planned_end = moment(required=True)
     facilitator_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=6))
@@ -101,12 +120,16 @@ class ScheduleSessionSchema(ClinicalTimeSchema):
 
 
 class RescheduleSessionSchema(ClinicalTimeSchema):
+    command = do.RescheduleSession
+
     planned_start = moment(required=True)
     planned_end = moment(required=True)
     reason = text(LONG_TEXT, required=True)
 
 
 class CancelSessionSchema(ClinicalTimeSchema):
+    command = do.CancelSession
+
     reason = text(LONG_TEXT, required=True)
 
 
@@ -125,7 +148,9 @@ class AdverseEventSchema(Schema):
     action_taken = optional_text()
 
 
-class RecordSessionOutcomeSchema(Schema):
+class RecordSessionOutcomeSchema(CommandSchema):
+    command = do.RecordSessionOutcome
+
     started_at = moment(required=True)
     ended_at = moment(required=True)
     facilitator_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=6))
@@ -137,6 +162,8 @@ class RecordSessionOutcomeSchema(Schema):
 
 
 class RecordContactSchema(ClinicalTimeSchema):
+    command = do.RecordContact
+
     kind = fields.Enum(ContactKind, by_value=True, required=True)
     follow_up_id = fields.UUID(load_default=None, allow_none=True)
     duration_minutes = whole_number(
@@ -146,34 +173,48 @@ class RecordContactSchema(ClinicalTimeSchema):
 
 
 class RecordOutreachSchema(ClinicalTimeSchema):
+    command = do.RecordOutreach
+
     channel = fields.Enum(OutreachChannel, by_value=True, required=True)
     outcome = fields.Enum(OutreachOutcome, by_value=True, required=True)
     notes = optional_text()
 
 
 class PauseJourneySchema(ClinicalTimeSchema):
+    command = do.PauseJourney
+
     reason = text(LONG_TEXT, required=True)
     review_date = day(required=True)
     conditions_to_resume = text_list(min_items=1, required=True)
 
 
 class ResumeJourneySchema(ClinicalTimeSchema):
+    command = do.ResumeJourney
+
     rationale = text(LONG_TEXT, required=True)
 
 
 class StopJourneySchema(ClinicalTimeSchema):
+    command = do.StopJourney
+
     rationale = text(LONG_TEXT, required=True)
 
 
 class RecordWithdrawalSchema(ClinicalTimeSchema):
+    command = do.RecordWithdrawal
+
     reason = optional_text()
 
 
 class CloseJourneySchema(ClinicalTimeSchema):
+    command = do.CloseJourney
+
     reason = text(LONG_TEXT, required=True)
 
 
 class RecordCorrectionSchema(ClinicalTimeSchema):
+    command = do.RecordCorrection
+
     corrects_version = whole_number(
         load_default=None,
         validate=validate.Range(min=1),
@@ -190,5 +231,7 @@ class RecordCorrectionSchema(ClinicalTimeSchema):
 
 
 class RecordAddendumSchema(ClinicalTimeSchema):
+    command = do.RecordAddendum
+
     entry_version = whole_number(required=True, validate=validate.Range(min=1))
     text = text(LONG_TEXT, required=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.schemas.commands import CommandSchema
 from api.schemas.common import Choice, WrittenSchema, day, text, text_list, whole_number
 from casework.clinic import FOLLOW_UP_KINDS
+from casework.commands import GrantRole, RegisterClinic, RegisterPractitioner, RevokeRole
 from casework.roles import Role
 
 
@@ -18,7 +20,9 @@ class FollowUpRuleSchema(Schema):
     owner_role = Choice([r.value for r in Role], required=True)
 
 
-class RegisterClinicSchema(Schema):
+class RegisterClinicSchema(CommandSchema):
+    command = RegisterClinic
+
     name = text(required=True)
     time_zone = text(
         required=True, metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"}
@@ -44,7 +48,9 @@ class CredentialSchema(Schema):
     valid_until = day(load_default=None, allow_none=True)
 
 
-class RegisterPractitionerSchema(Schema):
+class RegisterPractitionerSchema(CommandSchema):
+    command = RegisterPractitioner
+
     display_name = text(required=True)
     roles = fields.List(
         fields.Enum(Role, by_value=True), required=True, validate=validate.Length(min=1, max=6)
@@ -55,7 +61,9 @@ class RegisterPractitionerSchema(Schema):
     modalities = text_list(load_default=list, metadata={"description": "e.g. IFS, psychodrama"})
 
 
-class GrantRoleSchema(Schema):
+class GrantRoleSchema(CommandSchema):
+    command = GrantRole
+
     role = fields.Enum(Role, by_value=True, required=True)
     reason = text(
         required=True,
@@ -63,7 +71,9 @@ class GrantRoleSchema(Schema):
     )
 
 
-class RevokeRoleSchema(Schema):
+class RevokeRoleSchema(CommandSchema):
+    command = RevokeRole
+
     reason = text(
         required=True,
         metadata={"description": "Why the role is revoked (kept on the staff record, plain)."},

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
@@ -13,17 +12,10 @@ from casework.client import Client, client_id_for, pseudonym_as_written
 from casework.clock import aware, clinical_time, local_date, utc_now
 from casework.errors import Conflict, Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
+from casework.journey import commands as do
 from casework.journey.rules import check_touch
 from casework.journey.times import check_intake_time
-from casework.journey.values import (
-    CareRole,
-    ConsentKind,
-    ContactKind,
-    OutreachChannel,
-    OutreachOutcome,
-    ScreeningOutcome,
-    Status,
-)
+from casework.journey.values import ConsentKind, Status
 from casework.refusals import Refusal
 from casework.role_checks import RoleChecks
 from casework.roles import Actor, Role
@@ -31,24 +23,16 @@ from casework.roles import Actor, Role
 CO_SIGNER_ROLES = {Role.CLINICAL_LEAD, Role.FACILITATOR, Role.INTEGRATION_THERAPIST}
 
 
-class JourneyCommands(RoleChecks):
-    """One method per journey command, from intake to closure, corrections and addenda."""
+class JourneyService(RoleChecks):
+    """One method per journey command (`casework.journey.commands`), intake to closure."""
 
     # -- intake and care team --------------------------------------------------------------
 
-    def record_intake(
-        self,
-        actor: Actor,
-        client_pseudonym: str,
-        referral_source: str,
-        primary_need: str,
-        existing_support: str | None = None,
-        occurred_at: datetime | None = None,
-    ) -> Written:
+    def record_intake(self, actor: Actor, command: do.RecordIntake) -> Written:
         """Open a journey for a client, registering the client's pseudonym if it is new."""
-        acting = self._acting(actor, "record_intake", occurred_at)
+        acting = self._acting(actor, command)
         check_intake_time(acting.occurred_at, utc_now())
-        pseudonym = pseudonym_as_written(client_pseudonym)
+        pseudonym = pseudonym_as_written(command.client_pseudonym)
         client_id = client_id_for(actor.clinic_id, pseudonym)
         try:
             client: Client = self.repository.get(client_id)
@@ -65,9 +49,9 @@ class JourneyCommands(RoleChecks):
                 actor.clinic_id,
                 client.id,
                 Journey.IntakeRecorded,
-                referral_source=referral_source,
-                primary_need=primary_need,
-                existing_support=existing_support,
+                referral_source=command.referral_source,
+                primary_need=command.primary_need,
+                existing_support=command.existing_support,
             ),
         )
         client.start_journey(*acting, journey_id=journey.id)
@@ -88,179 +72,100 @@ class JourneyCommands(RoleChecks):
                     {"open_journey_id": str(journey_id)},
                 )
 
-    def assign_care_team_member(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        practitioner_id: UUID,
-        role: CareRole,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def assign_care_team_member(self, actor: Actor, command: do.AssignCareTeamMember) -> Written:
         """Put a practitioner of the clinic on the journey's care team in one of their roles."""
-        journey, acting = self._load(
-            actor, "assign_care_team_member", journey_id, occurred_at, expected_version
-        )
-        member = self._practitioner(actor.clinic_id, practitioner_id, field="practitioner_id")
-        if not member.holds(Role(role.value)):
+        journey, acting = self._load(actor, command)
+        member = self._practitioner(actor.clinic_id, command.practitioner_id, "practitioner_id")
+        if not member.holds(Role(command.role.value)):
             raise RuleViolation(
                 Refusal.PRACTITIONER_LACKS_ROLE,
-                f"The practitioner does not hold the role {role.value}.",
+                f"The practitioner does not hold the role {command.role.value}.",
             )
-        journey.assign_care_team_member(acting, practitioner_id, role)
+        journey.assign_care_team_member(acting, command.practitioner_id, command.role)
         return self._save(journey)
 
     def unassign_care_team_member(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        practitioner_id: UUID,
-        reason: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, actor: Actor, command: do.UnassignCareTeamMember
     ) -> Written:
         """Take a practitioner off the journey's care team (recorded, never deleted)."""
-        journey, acting = self._load(
-            actor,
-            "unassign_care_team_member",
-            journey_id,
-            occurred_at,
-            expected_version,
-        )
-        sealed = self._sealed_in(journey, Journey.CareTeamMemberUnassigned, reason=reason)
-        journey.unassign_care_team_member(acting, practitioner_id, sealed["reason"])
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.CareTeamMemberUnassigned, reason=command.reason)
+        journey.unassign_care_team_member(acting, command.practitioner_id, sealed["reason"])
         return self._save(journey)
 
     # -- eligibility -----------------------------------------------------------------------
 
     def record_screening_decision(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        outcome: ScreeningOutcome,
-        criteria: list[dict[str, Any]],
-        rationale: str | None = None,
-        conditions: list[str] | None = None,
-        co_signer_id: UUID | None = None,
-        valid_until: date | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, actor: Actor, command: do.RecordScreeningDecision
     ) -> Written:
         """Record a screening decision by a clinical lead, optionally co-signed."""
-        journey, acting = self._load(
-            actor,
-            "record_screening_decision",
-            journey_id,
-            occurred_at,
-            expected_version,
-        )
-        if co_signer_id is not None:
-            co_signer = self._practitioner(actor.clinic_id, co_signer_id, field="co_signer_id")
+        journey, acting = self._load(actor, command)
+        if command.co_signer_id is not None:
+            co_signer = self._practitioner(actor.clinic_id, command.co_signer_id, "co_signer_id")
             if not any(co_signer.holds(role) for role in CO_SIGNER_ROLES):
                 raise InvalidInput.field("co_signer_id", "The co-signer must hold a clinical role.")
         sealed = self._sealed_in(
             journey,
             Journey.ScreeningDecisionRecorded,
-            criteria=criteria,
-            rationale=rationale,
-            conditions=conditions or [],
+            criteria=command.criteria,
+            rationale=command.rationale,
+            conditions=command.conditions,
         )
         journey.record_screening_decision(
             acting,
-            outcome,
+            command.outcome,
             sealed["criteria"],
             sealed["rationale"],
             sealed["conditions"],
-            co_signer_id,
-            valid_until,
+            command.co_signer_id,
+            command.valid_until,
             decided_on=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey)
 
-    def give_consent(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        kind: ConsentKind,
-        scope: list[str] | None = None,
-        notes: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def give_consent(self, actor: Actor, command: do.GiveConsent) -> Written:
         """Record a consent the client gave."""
-        journey, acting = self._load(
-            actor, "give_consent", journey_id, occurred_at, expected_version
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(
+            journey, Journey.ConsentGiven, scope=command.scope, notes=command.notes
         )
-        sealed = self._sealed_in(journey, Journey.ConsentGiven, scope=scope or [], notes=notes)
-        journey.give_consent(acting, kind, sealed["scope"], sealed["notes"])
+        journey.give_consent(acting, command.kind, sealed["scope"], sealed["notes"])
         return self._save(journey)
 
-    def withdraw_consent(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        kind: ConsentKind,
-        reason: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def withdraw_consent(self, actor: Actor, command: do.WithdrawConsent) -> Written:
         """Record that the client withdrew a consent."""
-        journey, acting = self._load(
-            actor, "withdraw_consent", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.ConsentWithdrawn, reason=reason)
-        journey.withdraw_consent(acting, kind, sealed["reason"])
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.ConsentWithdrawn, reason=command.reason)
+        journey.withdraw_consent(acting, command.kind, sealed["reason"])
         return self._save(journey)
 
     def record_preparation_session(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        duration_minutes: int,
-        topics: list[str] | None = None,
-        notes: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
+        self, actor: Actor, command: do.RecordPreparationSession
     ) -> Written:
         """Record a preparation session that was held."""
-        journey, acting = self._load(
-            actor,
-            "record_preparation_session",
-            journey_id,
-            occurred_at,
-            expected_version,
-        )
+        journey, acting = self._load(actor, command)
         preparation_id = uuid4()
         sealed = self._sealed_in(
-            journey, Journey.PreparationSessionRecorded, topics=topics or [], notes=notes
+            journey,
+            Journey.PreparationSessionRecorded,
+            topics=command.topics,
+            notes=command.notes,
         )
         journey.record_preparation_session(
-            acting, preparation_id, duration_minutes, sealed["topics"], sealed["notes"]
+            acting, preparation_id, command.duration_minutes, sealed["topics"], sealed["notes"]
         )
         return self._save(journey, created_id=preparation_id)
 
-    def record_safety_plan(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        emergency_contact: str,
-        transport_plan: str | None = None,
-        overnight_plan: str | None = None,
-        notes: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_safety_plan(self, actor: Actor, command: do.RecordSafetyPlan) -> Written:
         """Record (or replace) the journey's safety plan."""
-        journey, acting = self._load(
-            actor, "record_safety_plan", journey_id, occurred_at, expected_version
-        )
+        journey, acting = self._load(actor, command)
         sealed = self._sealed_in(
             journey,
             Journey.SafetyPlanRecorded,
-            emergency_contact=emergency_contact,
-            transport_plan=transport_plan,
-            overnight_plan=overnight_plan,
-            notes=notes,
+            emergency_contact=command.emergency_contact,
+            transport_plan=command.transport_plan,
+            overnight_plan=command.overnight_plan,
+            notes=command.notes,
         )
         journey.record_safety_plan(
             acting,
@@ -273,123 +178,74 @@ class JourneyCommands(RoleChecks):
 
     # -- sessions --------------------------------------------------------------------------
 
-    def schedule_session(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        planned_start: datetime,
-        planned_end: datetime,
-        facilitator_ids: list[UUID] | None = None,
-        location: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def schedule_session(self, actor: Actor, command: do.ScheduleSession) -> Written:
         """Schedule a medicine session, if every precondition in PRODUCT.md holds."""
-        journey, acting = self._load(
-            actor, "schedule_session", journey_id, occurred_at, expected_version
-        )
-        start, session_id = aware(planned_start, "planned_start"), uuid4()
+        journey, acting = self._load(actor, command)
+        start, session_id = aware(command.planned_start, "planned_start"), uuid4()
+        location = command.location
         journey.schedule_session(
             acting,
             session_id,
             start,
-            aware(planned_end, "planned_end"),
-            facilitator_ids or [],
+            aware(command.planned_end, "planned_end"),
+            command.facilitator_ids,
             self._sealed_in(journey, Journey.SessionScheduled, location=location)["location"],
             planned_day=self._local_date(journey, start),
         )
         # Roles after the journey's own rules, which keep their precedence: nothing is saved yet.
-        self._check_session_roles(journey, facilitator_ids or [])
+        self._check_session_roles(journey, command.facilitator_ids)
         return self._save(journey, created_id=session_id)
 
-    def reschedule_session(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        session_id: UUID,
-        planned_start: datetime,
-        planned_end: datetime,
-        reason: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def reschedule_session(self, actor: Actor, command: do.RescheduleSession) -> Written:
         """Move a scheduled session to another time."""
-        journey, acting = self._load(
-            actor, "reschedule_session", journey_id, occurred_at, expected_version
-        )
-        start = aware(planned_start, "planned_start")
+        journey, acting = self._load(actor, command)
+        start = aware(command.planned_start, "planned_start")
         journey.reschedule_session(
             acting,
-            session_id,
+            command.session_id,
             start,
-            aware(planned_end, "planned_end"),
-            self._sealed_in(journey, Journey.SessionRescheduled, reason=reason)["reason"],
+            aware(command.planned_end, "planned_end"),
+            self._sealed_in(journey, Journey.SessionRescheduled, reason=command.reason)["reason"],
             planned_day=self._local_date(journey, start),
         )
-        self._check_session_roles(journey, journey.sessions[session_id].facilitator_ids)
+        self._check_session_roles(journey, journey.sessions[command.session_id].facilitator_ids)
         return self._save(journey)
 
-    def cancel_session(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        session_id: UUID,
-        reason: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def cancel_session(self, actor: Actor, command: do.CancelSession) -> Written:
         """Cancel a scheduled session."""
-        journey, acting = self._load(
-            actor, "cancel_session", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.SessionCancelled, reason=reason)
-        journey.cancel_session(acting, session_id, sealed["reason"])
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.SessionCancelled, reason=command.reason)
+        journey.cancel_session(acting, command.session_id, sealed["reason"])
         return self._save(journey)
 
-    def record_session_outcome(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        session_id: UUID,
-        started_at: datetime,
-        ended_at: datetime,
-        facilitator_ids: list[UUID],
-        doses: list[dict[str, Any]],
-        supportive_touch_used: bool = False,
-        touch_areas: list[str] | None = None,
-        adverse_event: dict[str, Any] | None = None,
-        notes: str | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_session_outcome(self, actor: Actor, command: do.RecordSessionOutcome) -> Written:
         """Record a held session; follow-ups are owed from its actual date in the clinic's zone."""
-        journey, acting = self._load(
-            actor, "record_session_outcome", journey_id, started_at, expected_version, "started_at"
-        )
+        journey, acting = self._load(actor, command)
         started = acting.occurred_at
         clinic = self._clinic(journey.clinic_id)
         sealed = self._sealed_in(
             journey,
             Journey.SessionOutcomeRecorded,
-            doses=[{**dose, "given_at": self._dose_time(dose)} for dose in doses],
-            touch_areas=touch_areas or [],
-            adverse_event=adverse_event,
-            notes=notes,
+            doses=[{**dose, "given_at": self._dose_time(dose)} for dose in command.doses],
+            touch_areas=command.touch_areas,
+            adverse_event=command.adverse_event,
+            notes=command.notes,
         )
         # The agreed scope is sealed, so the application compares it in clear, not the journey.
         touch_consent = journey.active_consent(ConsentKind.SUPPORTIVE_TOUCH)
         check_touch(
-            supportive_touch_used,
-            touch_areas or [],
+            command.supportive_touch_used,
+            command.touch_areas,
             None if touch_consent is None else self._agreed_scope(journey, touch_consent.scope),
         )
         journey.record_session_outcome(
             acting,
-            session_id,
+            command.session_id,
             started,
-            clinical_time(ended_at, "ended_at"),
-            facilitator_ids,
+            clinical_time(command.ended_at, "ended_at"),
+            command.facilitator_ids,
             sealed["doses"],
-            supportive_touch_used,
+            command.supportive_touch_used,
             sealed["touch_areas"],
             sealed["adverse_event"],
             sealed["notes"],
@@ -397,202 +253,111 @@ class JourneyCommands(RoleChecks):
             session_day=local_date(started, clinic.time_zone),
             follow_up_schedule=clinic.follow_up_schedule,
         )
-        self._check_facilitators_hold_role(journey, facilitator_ids)
+        self._check_facilitators_hold_role(journey, command.facilitator_ids)
         self._check_owners_hold_role(journey, {r["owner_role"] for r in clinic.follow_up_schedule})
         return self._save(journey)
 
     # -- after a session -------------------------------------------------------------------
 
-    def record_contact(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        kind: ContactKind,
-        follow_up_id: UUID | None = None,
-        duration_minutes: int | None = None,
-        notes: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_contact(self, actor: Actor, command: do.RecordContact) -> Written:
         """Record an integration contact, against a follow-up or ad hoc."""
-        journey, acting = self._load(
-            actor, "record_contact", journey_id, occurred_at, expected_version
-        )
+        journey, acting = self._load(actor, command)
         contact_id = uuid4()
         journey.record_contact(
             acting,
             contact_id,
-            kind,
-            follow_up_id,
-            duration_minutes,
-            self._sealed_in(journey, Journey.ContactRecorded, notes=notes)["notes"],
+            command.kind,
+            command.follow_up_id,
+            command.duration_minutes,
+            self._sealed_in(journey, Journey.ContactRecorded, notes=command.notes)["notes"],
             contact_day=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey, created_id=contact_id)
 
-    def record_outreach(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        follow_up_id: UUID,
-        channel: OutreachChannel,
-        outcome: OutreachOutcome,
-        notes: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_outreach(self, actor: Actor, command: do.RecordOutreach) -> Written:
         """Record an attempt to reach the client about an open follow-up."""
-        journey, acting = self._load(
-            actor, "record_outreach", journey_id, occurred_at, expected_version
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.OutreachRecorded, notes=command.notes)
+        journey.record_outreach(
+            acting, command.follow_up_id, command.channel, command.outcome, sealed["notes"]
         )
-        sealed = self._sealed_in(journey, Journey.OutreachRecorded, notes=notes)
-        journey.record_outreach(acting, follow_up_id, channel, outcome, sealed["notes"])
         return self._save(journey)
 
     # -- decisions -------------------------------------------------------------------------
 
-    def pause_journey(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        reason: str,
-        review_date: date,
-        conditions_to_resume: list[str],
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def pause_journey(self, actor: Actor, command: do.PauseJourney) -> Written:
         """Pause sessions, with a reason, a review date and conditions to resume."""
-        journey, acting = self._load(
-            actor, "pause_journey", journey_id, occurred_at, expected_version
-        )
+        journey, acting = self._load(actor, command)
         sealed = self._sealed_in(
             journey,
             Journey.JourneyPaused,
-            reason=reason,
-            conditions_to_resume=conditions_to_resume,
+            reason=command.reason,
+            conditions_to_resume=command.conditions_to_resume,
         )
         journey.pause_journey(
             acting,
             sealed["reason"],
-            review_date,
+            command.review_date,
             sealed["conditions_to_resume"],
             decided_on=self._local_date(journey, acting.occurred_at),
         )
         return self._save(journey)
 
-    def resume_journey(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        rationale: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def resume_journey(self, actor: Actor, command: do.ResumeJourney) -> Written:
         """Resume a paused journey."""
-        journey, acting = self._load(
-            actor, "resume_journey", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.JourneyResumed, rationale=rationale)
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.JourneyResumed, rationale=command.rationale)
         journey.resume_journey(acting, sealed["rationale"])
         return self._save(journey)
 
-    def stop_journey(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        rationale: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def stop_journey(self, actor: Actor, command: do.StopJourney) -> Written:
         """Stop sessions for clinical reasons."""
-        journey, acting = self._load(
-            actor, "stop_journey", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.JourneyStopped, rationale=rationale)
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.JourneyStopped, rationale=command.rationale)
         journey.stop_journey(acting, sealed["rationale"])
         return self._save(journey)
 
-    def record_withdrawal(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        reason: str | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_withdrawal(self, actor: Actor, command: do.RecordWithdrawal) -> Written:
         """Record the client's withdrawal."""
-        journey, acting = self._load(
-            actor, "record_withdrawal", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.ClientWithdrew, reason=reason)
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.ClientWithdrew, reason=command.reason)
         journey.record_withdrawal(acting, sealed["reason"])
         return self._save(journey)
 
-    def close_journey(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        reason: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def close_journey(self, actor: Actor, command: do.CloseJourney) -> Written:
         """Close the journey for good."""
-        journey, acting = self._load(
-            actor, "close_journey", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.JourneyClosed, reason=reason)
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.JourneyClosed, reason=command.reason)
         journey.close_journey(acting, sealed["reason"])
         return self._save(journey)
 
     # -- corrections and addenda -----------------------------------------------------------
 
-    def record_correction(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        field: str,
-        new_value: Any,
-        reason: str,
-        corrects_version: int | None = None,
-        corrects_position: int | None = None,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_correction(self, actor: Actor, command: do.RecordCorrection) -> Written:
         """Correct a field of an earlier entry, named by its version or its log position.
 
         Only a clinical lead, or the practitioner who recorded the entry, may correct it.
         """
-        journey, acting = self._load(
-            actor, "record_correction", journey_id, occurred_at, expected_version
-        )
-        entry = self._entry(journey, corrects_version, corrects_position)
+        journey, acting = self._load(actor, command)
+        entry = self._entry(journey, command.corrects_version, command.corrects_position)
         if (
             acting.actor_role != Role.CLINICAL_LEAD.value
             and entry.actor_id != actor.practitioner_id
         ):
             raise Forbidden("Only a clinical lead or whoever recorded the entry may correct it.")
         # The new value is sealed as the field it corrects: revealing it follows that declaration.
-        corrected = self._sealed_in(journey, type(entry), **{field: new_value})[field]
-        sealed = self._sealed_in(journey, Journey.CorrectionRecorded, reason=reason)
+        field = command.field
+        corrected = self._sealed_in(journey, type(entry), **{field: command.new_value})[field]
+        sealed = self._sealed_in(journey, Journey.CorrectionRecorded, reason=command.reason)
         zone = self._clinic(journey.clinic_id).time_zone
         journey.record_correction(acting, entry, field, corrected, sealed["reason"], zone)
         return self._save(journey)
 
-    def record_addendum(
-        self,
-        actor: Actor,
-        journey_id: UUID,
-        entry_version: int,
-        text: str,
-        occurred_at: datetime | None = None,
-        expected_version: int | None = None,
-    ) -> Written:
+    def record_addendum(self, actor: Actor, command: do.RecordAddendum) -> Written:
         """Add text to an earlier entry of the journey."""
-        journey, acting = self._load(
-            actor, "record_addendum", journey_id, occurred_at, expected_version
-        )
-        sealed = self._sealed_in(journey, Journey.AddendumRecorded, text=text)
-        journey.record_addendum(acting, entry_version, sealed["text"])
+        journey, acting = self._load(actor, command)
+        sealed = self._sealed_in(journey, Journey.AddendumRecorded, text=command.text)
+        journey.record_addendum(acting, command.entry_version, sealed["text"])
         return self._save(journey)
 
     def _entry(self, journey: Journey, version: int | None, position: int | None) -> Any:

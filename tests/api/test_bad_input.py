@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from casework.application import Casework
+from casework.journey.commands import WithdrawConsent
 from casework.journey.values import ConsentKind
 from casework.refusals import Refusal
 from casework.roles import Role
@@ -289,7 +290,9 @@ def test_supportive_touch_without_touch_consent_is_refused(
     clinic: Clinic, casework_app: Casework, api_staff: ApiStaff, session: UUID
 ) -> None:
     intake = api_staff.staff[Role.INTAKE_COORDINATOR]
-    casework_app.withdraw_consent(intake, clinic.journey, ConsentKind.SUPPORTIVE_TOUCH)
+    casework_app.withdraw_consent(
+        intake, WithdrawConsent(journey_id=clinic.journey, kind=ConsentKind.SUPPORTIVE_TOUCH)
+    )
     answer = clinic.outcome_conflict(session, supportive_touch_used=True, touch_areas=["hand"])
     assert answer["reason"] == "touch_consent_missing"
 

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from api.resources.register import CSV_COLUMNS
 from casework.application import Casework
+from casework.journey.commands import PauseJourney
 from casework.roles import Role
 from projections import queries
 from projections.pages import encode_cursor
@@ -30,11 +31,13 @@ def paused(flask_app: Flask, casework_app: Casework, api_staff: ApiStaff) -> lis
         journey_id = ready_journey(casework_app, api_staff.staff, f"CW-CSV-{number}")
         casework_app.pause_journey(
             api_staff.staff[Role.CLINICAL_LEAD],
-            journey_id,
-            reason,
-            date.today() + timedelta(days=14),
-            ["Support in place"],
-            occurred_at=datetime.now(UTC) - timedelta(minutes=number),
+            PauseJourney(
+                journey_id=journey_id,
+                reason=reason,
+                review_date=date.today() + timedelta(days=14),
+                conditions_to_resume=["Support in place"],
+                occurred_at=datetime.now(UTC) - timedelta(minutes=number),
+            ),
         )
         journey_ids.append(journey_id)
     project_all(flask_app.extensions["read_models"].engine, casework_app)

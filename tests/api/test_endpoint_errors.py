@@ -16,6 +16,14 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from casework.application import Casework
+from casework.commands import RegisterClinic
+from casework.journey.commands import (
+    CloseJourney,
+    PauseJourney,
+    RecordContact,
+    RecordWithdrawal,
+    StopJourney,
+)
 from casework.journey.values import ContactKind
 from casework.roles import Role
 from tests.api.conftest import ApiStaff, bearer
@@ -341,7 +349,9 @@ def scene(casework_app: Casework, api_staff: ApiStaff) -> Scene:
     session = hold_session(casework_app, staff, journey, datetime.now(UTC) - timedelta(days=3))
     done, still_open, *_ = casework_app.get_journey(therapist, journey)["follow_ups"]
     kind = ContactKind.INTEGRATION_SESSION
-    casework_app.record_contact(therapist, journey, kind, follow_up_id=done["follow_up_id"])
+    casework_app.record_contact(
+        therapist, RecordContact(journey_id=journey, kind=kind, follow_up_id=done["follow_up_id"])
+    )
     return Scene(
         journey,
         session,
@@ -359,7 +369,11 @@ def http(client: FlaskClient, casework_app: Casework, scene: Scene) -> Http:
 @pytest.fixture
 def other_admin_token(casework_app: Casework) -> str:
     """Return a token of the admin of another clinic."""
-    _, admin_id = casework_app.register_clinic("Other Clinic", "Europe/London", "Other admin")
+    _, admin_id = casework_app.register_clinic(
+        RegisterClinic(
+            name="Other Clinic", time_zone="Europe/London", admin_display_name="Other admin"
+        )
+    )
     return casework_app.issue_token(admin_id, "test")[0]
 
 
@@ -461,19 +475,31 @@ def as_it_is(app: Casework, staff: Staff, journey: UUID) -> None:
 
 def paused(app: Casework, staff: Staff, journey: UUID) -> object:
     review = datetime.now(UTC).date() + timedelta(days=14)
-    return app.pause_journey(staff[LEAD], journey, "Grief", review, ["Support in place"])
+    return app.pause_journey(
+        staff[LEAD],
+        PauseJourney(
+            journey_id=journey,
+            reason="Grief",
+            review_date=review,
+            conditions_to_resume=["Support in place"],
+        ),
+    )
 
 
 def stopped(app: Casework, staff: Staff, journey: UUID) -> object:
-    return app.stop_journey(staff[LEAD], journey, "New cardiac finding")
+    return app.stop_journey(
+        staff[LEAD], StopJourney(journey_id=journey, rationale="New cardiac finding")
+    )
 
 
 def withdrawn(app: Casework, staff: Staff, journey: UUID) -> object:
-    return app.record_withdrawal(staff[INTAKE], journey, "Moving abroad")
+    return app.record_withdrawal(
+        staff[INTAKE], RecordWithdrawal(journey_id=journey, reason="Moving abroad")
+    )
 
 
 def closed(app: Casework, staff: Staff, journey: UUID) -> object:
-    return app.close_journey(staff[LEAD], journey, "Care complete")
+    return app.close_journey(staff[LEAD], CloseJourney(journey_id=journey, reason="Care complete"))
 
 
 @dataclass(frozen=True)

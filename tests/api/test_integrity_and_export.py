@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from api.cli import main
 from casework.application import Casework
 from casework.checkpoints import ledger_id
+from casework.journey.commands import RecordContact, RecordCorrection
 from casework.journey.values import ContactKind
 from casework.roles import Role
 from casework.signing import Signer, Verifier, new_signing_key
@@ -38,15 +39,18 @@ def journey_with_a_correction(casework_app: Casework, api_staff: ApiStaff) -> UU
     staff = api_staff.staff
     journey_id = ready_journey(casework_app, staff, "CW-EXPORT")
     written = casework_app.record_contact(
-        staff[Role.INTEGRATION_THERAPIST], journey_id, ContactKind.PHONE_CHECK_IN, notes="Calm"
+        staff[Role.INTEGRATION_THERAPIST],
+        RecordContact(journey_id=journey_id, kind=ContactKind.PHONE_CHECK_IN, notes="Calm"),
     )
     casework_app.record_correction(
         staff[Role.INTEGRATION_THERAPIST],
-        journey_id,
-        "notes",
-        "Calm, slept well",
-        "Left out the sleep",
-        corrects_version=written.version,
+        RecordCorrection(
+            journey_id=journey_id,
+            field="notes",
+            new_value="Calm, slept well",
+            reason="Left out the sleep",
+            corrects_version=written.version,
+        ),
     )
     return journey_id
 

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, update
 
 from casework.application import Casework
+from casework.journey.commands import StopJourney
 from casework.roles import Role
 from projections import PROJECTIONS
 from projections.runner import ProjectionFailed, catch_up
@@ -42,7 +43,7 @@ def poisoned(casework_app: Casework, api_staff: ApiStaff, database_url: str) -> 
     """Write a journey, then break the stored form of its last event; return its position."""
     journey_id = open_journey(casework_app, api_staff.staff)
     lead = api_staff.staff[Role.CLINICAL_LEAD]
-    casework_app.stop_journey(lead, journey_id, SECRET)
+    casework_app.stop_journey(lead, StopJourney(journey_id=journey_id, rationale=SECRET))
     position = casework_app.recorder.max_notification_id()
     assert position is not None
     RawLog(database_url).edit(position, lambda state: state[: len(state) // 2])  # not JSON now

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from casework.application import Casework
+from casework.journey.commands import CloseJourney, PauseJourney, RecordContact, RecordIntake
 from casework.journey.values import ContactKind
 from casework.roles import Role
 from tests.api.conftest import ApiStaff, bearer
@@ -86,7 +87,10 @@ def test_the_caseload_filters_by_phase_and_care_team_member(
     api_staff: ApiStaff,
     held: list[UUID],
 ) -> None:
-    casework_app.record_intake(api_staff.staff[Role.INTAKE_COORDINATOR], "CW-NEW", "GP", "Need")
+    casework_app.record_intake(
+        api_staff.staff[Role.INTAKE_COORDINATOR],
+        RecordIntake(client_pseudonym="CW-NEW", referral_source="GP", primary_need="Need"),
+    )
     project_all(flask_app.extensions["read_models"].engine, casework_app)
     lead = api_staff.headers(Role.CLINICAL_LEAD)
     everyone = get(client, "/journeys", lead)["items"]
@@ -118,7 +122,8 @@ def test_a_read_says_when_the_projections_are_behind_a_position(
     client: FlaskClient, casework_app: Casework, api_staff: ApiStaff, database_url: str
 ) -> None:
     written = casework_app.record_intake(
-        api_staff.staff[Role.INTAKE_COORDINATOR], "CW-RYOW", "GP", "x"
+        api_staff.staff[Role.INTAKE_COORDINATOR],
+        RecordIntake(client_pseudonym="CW-RYOW", referral_source="GP", primary_need="x"),
     )
     response = client.get(
         f"/journeys?min_position={written.position}", headers=api_staff.headers(Role.CLINICAL_LEAD)
@@ -136,7 +141,8 @@ def test_a_read_waits_for_a_worker_that_reaches_its_position(
     client: FlaskClient, flask_app: Flask, casework_app: Casework, api_staff: ApiStaff
 ) -> None:
     written = casework_app.record_intake(
-        api_staff.staff[Role.INTAKE_COORDINATOR], "CW-WAIT", "GP", "x"
+        api_staff.staff[Role.INTAKE_COORDINATOR],
+        RecordIntake(client_pseudonym="CW-WAIT", referral_source="GP", primary_need="x"),
     )
     engine = flask_app.extensions["read_models"].engine
     worker = threading.Timer(0.3, project_all, (engine, casework_app))  # mid-wait, as a worker
@@ -166,7 +172,10 @@ def test_an_auditor_sees_a_journey_and_its_timeline_as_recorded_at_a_past_moment
 ) -> None:
     journey_id = ready_journey(casework_app, api_staff.staff)
     moment = datetime.now(UTC)
-    casework_app.close_journey(api_staff.staff[Role.CLINICAL_LEAD], journey_id, "Moved away")
+    casework_app.close_journey(
+        api_staff.staff[Role.CLINICAL_LEAD],
+        CloseJourney(journey_id=journey_id, reason="Moved away"),
+    )
     project_all(flask_app.extensions["read_models"].engine, casework_app)
     auditor = api_staff.headers(Role.AUDITOR)
     as_of = moment.isoformat().replace("+00:00", "Z")
@@ -191,10 +200,12 @@ def test_a_correction_shows_beside_the_original_and_in_the_register(
     journey_id = ready_journey(casework_app, api_staff.staff)
     paused = casework_app.pause_journey(
         api_staff.staff[Role.CLINICAL_LEAD],
-        journey_id,
-        "Stres at home",
-        datetime.now(UTC).date() + timedelta(days=14),
-        ["Sleep"],
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Stres at home",
+            review_date=datetime.now(UTC).date() + timedelta(days=14),
+            conditions_to_resume=["Sleep"],
+        ),
     )
     body = {
         "corrects_position": paused.position,
@@ -276,7 +287,12 @@ def test_the_summary_shows_adherence_per_therapist(
     owed = casework_app.get_journey(therapist, held[0])["follow_ups"]
     for follow_up in owed[:2]:  # integration session 1 is overdue by now, the day-2 call still due
         casework_app.record_contact(
-            therapist, held[0], ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up["follow_up_id"]
+            therapist,
+            RecordContact(
+                journey_id=held[0],
+                kind=ContactKind.PHONE_CHECK_IN,
+                follow_up_id=follow_up["follow_up_id"],
+            ),
         )
     project_all(flask_app.extensions["read_models"].engine, casework_app)
     (row,) = get(client, "/follow-ups/summary", api_staff.headers(Role.AUDITOR))

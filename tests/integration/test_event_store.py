@@ -13,6 +13,7 @@ from casework.client import Client, client_id_for
 from casework.clinic import Clinic
 from casework.errors import Conflict
 from casework.journey import Journey
+from casework.journey.commands import RecordContact
 from casework.journey.values import ContactKind
 from casework.persistence import persistence_environment
 from casework.practitioner import Practitioner
@@ -100,9 +101,9 @@ def test_concurrent_writes_to_one_journey_each_land_or_conflict(
         try:
             app.record_contact(
                 staff[Role.INTEGRATION_THERAPIST],
-                journey_id,
-                ContactKind.OTHER,
-                expected_version=start_version,
+                RecordContact(
+                    journey_id=journey_id, kind=ContactKind.OTHER, expected_version=start_version
+                ),
             )
             outcomes.append("written")
         except Conflict as conflict:
@@ -125,14 +126,15 @@ def test_a_stale_version_is_refused_and_writes_nothing(writer: Casework, reader:
     staff = register_staff(writer)
     journey_id = ready_journey(writer, staff)
     version = writer.repository.get(journey_id).version
-    writer.record_contact(staff[Role.INTEGRATION_THERAPIST], journey_id, ContactKind.OTHER)
+    writer.record_contact(
+        staff[Role.INTEGRATION_THERAPIST],
+        RecordContact(journey_id=journey_id, kind=ContactKind.OTHER),
+    )
     position = reader.recorder.max_notification_id()
     with pytest.raises(Conflict) as refused:
         reader.record_contact(
             staff[Role.INTEGRATION_THERAPIST],
-            journey_id,
-            ContactKind.OTHER,
-            expected_version=version,
+            RecordContact(journey_id=journey_id, kind=ContactKind.OTHER, expected_version=version),
         )
     assert refused.value.reason == "version_mismatch"
     assert reader.recorder.max_notification_id() == position

@@ -20,6 +20,7 @@ from casework.application import Casework
 from casework.checkpoint_sink import DirectorySink
 from casework.checkpoints import LEDGER_TOPIC, LOG_SCOPE
 from casework.integrity import check_history
+from casework.journey.commands import RecordAddendum
 from casework.persistence import persistence_environment
 from casework.signing import Signer, Verifier, new_signing_key
 
@@ -85,7 +86,12 @@ def test_an_upcast_event_class_changes_nothing_the_chain_verifies(
 
     author = journey.last_event.actor_id
     lead = golden.repository.get(author).as_actor()
-    golden.record_addendum(lead, journey_id, journey.version, "Added after an upgrade")
+    golden.record_addendum(
+        lead,
+        RecordAddendum(
+            journey_id=journey_id, entry_version=journey.version, text="Added after an upgrade"
+        ),
+    )
     golden.seal_log()
     for scope in scopes(golden):
         report = check_history(golden, golden.verifier, golden.sink, scope)

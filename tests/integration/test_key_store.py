@@ -11,8 +11,8 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import Engine
 
+from api.key_store import SqlKeyStore
 from casework.vault import DESTROYED, ERASED, Vault, VaultError
-from projections.key_store import SqlKeyStore
 from projections.store import create_read_engine
 
 CLINIC = uuid4()

@@ -16,6 +16,28 @@ from sqlalchemy import Engine, text
 
 from casework.application import Casework
 from casework.errors import CaseworkError
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    CancelSession,
+    CloseJourney,
+    GiveConsent,
+    PauseJourney,
+    RecordAddendum,
+    RecordContact,
+    RecordCorrection,
+    RecordIntake,
+    RecordOutreach,
+    RecordPreparationSession,
+    RecordSafetyPlan,
+    RecordScreeningDecision,
+    RecordSessionOutcome,
+    RecordWithdrawal,
+    ResumeJourney,
+    ScheduleSession,
+    StopJourney,
+    UnassignCareTeamMember,
+    WithdrawConsent,
+)
 from casework.journey.values import (
     CareRole,
     ConsentKind,
@@ -70,96 +92,143 @@ def _scheduled(app: Casework, staff: Staff, journey_id: UUID) -> UUID:
 
 STEPS: dict[str, Step] = {
     "assign_facilitator": lambda a, s, j: a.assign_care_team_member(
-        s[Role.CLINICAL_LEAD], j, s.id(Role.FACILITATOR), CareRole.FACILITATOR
+        s[Role.CLINICAL_LEAD],
+        AssignCareTeamMember(
+            journey_id=j, practitioner_id=s.id(Role.FACILITATOR), role=CareRole.FACILITATOR
+        ),
     ),
     "assign_therapist": lambda a, s, j: a.assign_care_team_member(
-        s[Role.CLINICAL_LEAD], j, s.id(Role.INTEGRATION_THERAPIST), CareRole.INTEGRATION_THERAPIST
+        s[Role.CLINICAL_LEAD],
+        AssignCareTeamMember(
+            journey_id=j,
+            practitioner_id=s.id(Role.INTEGRATION_THERAPIST),
+            role=CareRole.INTEGRATION_THERAPIST,
+        ),
     ),
     "unassign_facilitator": lambda a, s, j: a.unassign_care_team_member(
-        s[Role.CLINICAL_LEAD], j, s.id(Role.FACILITATOR)
+        s[Role.CLINICAL_LEAD],
+        UnassignCareTeamMember(journey_id=j, practitioner_id=s.id(Role.FACILITATOR)),
     ),
     "eligible": lambda a, s, j: a.record_screening_decision(
         s[Role.CLINICAL_LEAD],
-        j,
-        ScreeningOutcome.ELIGIBLE,
-        ELIGIBLE_CRITERIA,
-        valid_until=SOON,
-        occurred_at=BEFORE,
+        RecordScreeningDecision(
+            journey_id=j,
+            outcome=ScreeningOutcome.ELIGIBLE,
+            criteria=ELIGIBLE_CRITERIA,
+            valid_until=SOON,
+            occurred_at=BEFORE,
+        ),
     ),
     "deferred": lambda a, s, j: a.record_screening_decision(
         s[Role.CLINICAL_LEAD],
-        j,
-        ScreeningOutcome.DEFERRED,
-        ELIGIBLE_CRITERIA,
-        rationale="Later",
-        occurred_at=BEFORE,
+        RecordScreeningDecision(
+            journey_id=j,
+            outcome=ScreeningOutcome.DEFERRED,
+            criteria=ELIGIBLE_CRITERIA,
+            rationale="Later",
+            occurred_at=BEFORE,
+        ),
     ),
     "consent": lambda a, s, j: a.give_consent(
-        s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT, occurred_at=BEFORE
+        s[Role.INTAKE_COORDINATOR],
+        GiveConsent(journey_id=j, kind=ConsentKind.TREATMENT, occurred_at=BEFORE),
     ),
     "withdraw_consent": lambda a, s, j: a.withdraw_consent(
-        s[Role.INTAKE_COORDINATOR], j, ConsentKind.TREATMENT
+        s[Role.INTAKE_COORDINATOR], WithdrawConsent(journey_id=j, kind=ConsentKind.TREATMENT)
     ),
     "preparation": lambda a, s, j: a.record_preparation_session(
-        s[Role.FACILITATOR], j, 60, occurred_at=BEFORE
+        s[Role.FACILITATOR],
+        RecordPreparationSession(journey_id=j, duration_minutes=60, occurred_at=BEFORE),
     ),
     "safety_plan": lambda a, s, j: a.record_safety_plan(
-        s[Role.FACILITATOR], j, "Partner", transport_plan="Taxi", occurred_at=BEFORE
+        s[Role.FACILITATOR],
+        RecordSafetyPlan(
+            journey_id=j, emergency_contact="Partner", transport_plan="Taxi", occurred_at=BEFORE
+        ),
     ),
     "schedule": lambda a, s, j: a.schedule_session(
-        s[Role.FACILITATOR], j, PAST, PAST + timedelta(hours=8), occurred_at=BEFORE
+        s[Role.FACILITATOR],
+        ScheduleSession(
+            journey_id=j,
+            planned_start=PAST,
+            planned_end=PAST + timedelta(hours=8),
+            occurred_at=BEFORE,
+        ),
     ),
     "cancel": lambda a, s, j: a.cancel_session(
-        s[Role.FACILITATOR], j, _scheduled(a, s, j), "Unwell"
+        s[Role.FACILITATOR],
+        CancelSession(journey_id=j, session_id=_scheduled(a, s, j), reason="Unwell"),
     ),
     "hold": lambda a, s, j: a.record_session_outcome(
         s[Role.FACILITATOR],
-        j,
-        _scheduled(a, s, j),
-        PAST,
-        PAST + timedelta(hours=8),
-        [s.id(Role.FACILITATOR)],
-        [initial_dose(PAST)],
+        RecordSessionOutcome(
+            journey_id=j,
+            session_id=_scheduled(a, s, j),
+            started_at=PAST,
+            ended_at=PAST + timedelta(hours=8),
+            facilitator_ids=[s.id(Role.FACILITATOR)],
+            doses=[initial_dose(PAST)],
+        ),
     ),
     "contact": lambda a, s, j: a.record_contact(
         s[Role.INTEGRATION_THERAPIST],
-        j,
-        ContactKind.PHONE_CHECK_IN,
-        follow_up_id=_open_follow_up(a, s, j),
+        RecordContact(
+            journey_id=j, kind=ContactKind.PHONE_CHECK_IN, follow_up_id=_open_follow_up(a, s, j)
+        ),
     ),
     "ad_hoc_contact": lambda a, s, j: a.record_contact(
-        s[Role.INTEGRATION_THERAPIST], j, ContactKind.OTHER
+        s[Role.INTEGRATION_THERAPIST], RecordContact(journey_id=j, kind=ContactKind.OTHER)
     ),
     "outreach": lambda a, s, j: a.record_outreach(
         s[Role.INTEGRATION_THERAPIST],
-        j,
-        _open_follow_up(a, s, j),
-        OutreachChannel.SMS,
-        OutreachOutcome.NO_ANSWER,
+        RecordOutreach(
+            journey_id=j,
+            follow_up_id=_open_follow_up(a, s, j),
+            channel=OutreachChannel.SMS,
+            outcome=OutreachOutcome.NO_ANSWER,
+        ),
     ),
-    "pause": lambda a, s, j: a.pause_journey(s[Role.CLINICAL_LEAD], j, "Stress", SOON, ["Calm"]),
-    "resume": lambda a, s, j: a.resume_journey(s[Role.CLINICAL_LEAD], j, "Calm again"),
-    "stop": lambda a, s, j: a.stop_journey(s[Role.CLINICAL_LEAD], j, "Cardiac finding"),
-    "withdraw": lambda a, s, j: a.record_withdrawal(s[Role.INTAKE_COORDINATOR], j, None),
-    "close": lambda a, s, j: a.close_journey(s[Role.CLINICAL_LEAD], j, "Done"),
+    "pause": lambda a, s, j: a.pause_journey(
+        s[Role.CLINICAL_LEAD],
+        PauseJourney(
+            journey_id=j, reason="Stress", review_date=SOON, conditions_to_resume=["Calm"]
+        ),
+    ),
+    "resume": lambda a, s, j: a.resume_journey(
+        s[Role.CLINICAL_LEAD], ResumeJourney(journey_id=j, rationale="Calm again")
+    ),
+    "stop": lambda a, s, j: a.stop_journey(
+        s[Role.CLINICAL_LEAD], StopJourney(journey_id=j, rationale="Cardiac finding")
+    ),
+    "withdraw": lambda a, s, j: a.record_withdrawal(
+        s[Role.INTAKE_COORDINATOR], RecordWithdrawal(journey_id=j, reason=None)
+    ),
+    "close": lambda a, s, j: a.close_journey(
+        s[Role.CLINICAL_LEAD], CloseJourney(journey_id=j, reason="Done")
+    ),
     "expire_screening": lambda a, s, j: a.record_correction(
         s[Role.CLINICAL_LEAD],
-        j,
-        "valid_until",
-        "2020-01-01",
-        "Wrong year",
-        corrects_version=_latest(a, s, j, "screening_decisions"),
+        RecordCorrection(
+            journey_id=j,
+            field="valid_until",
+            new_value="2020-01-01",
+            reason="Wrong year",
+            corrects_version=_latest(a, s, j, "screening_decisions"),
+        ),
     ),
     "correct_decision": lambda a, s, j: a.record_correction(
         s[Role.CLINICAL_LEAD],
-        j,
-        "reason",
-        "Corrected reason",
-        "Clearer",
-        corrects_version=_latest(a, s, j, "decisions"),
+        RecordCorrection(
+            journey_id=j,
+            field="reason",
+            new_value="Corrected reason",
+            reason="Clearer",
+            corrects_version=_latest(a, s, j, "decisions"),
+        ),
     ),
     "addendum": lambda a, s, j: a.record_addendum(
-        s[Role.INTEGRATION_THERAPIST], j, 1, "Later note"
+        s[Role.INTEGRATION_THERAPIST],
+        RecordAddendum(journey_id=j, entry_version=1, text="Later note"),
     ),
 }
 
@@ -259,10 +328,12 @@ def test_a_follow_up_turns_overdue_at_the_clinic_local_midnight(
     started = datetime.combine(session_day, datetime.min.time(), zone) + timedelta(hours=10)
     journey_id = app.record_intake(
         staff[Role.INTAKE_COORDINATOR],
-        "CW-DST",
-        "GP",
-        "Need",
-        occurred_at=started - timedelta(days=30),
+        RecordIntake(
+            client_pseudonym="CW-DST",
+            referral_source="GP",
+            primary_need="Need",
+            occurred_at=started - timedelta(days=30),
+        ),
     ).id
     for step in LIKELY_PATH[:2]:
         STEPS[step](app, staff, journey_id)
@@ -270,28 +341,50 @@ def test_a_follow_up_turns_overdue_at_the_clinic_local_midnight(
     lead, facilitator = staff[Role.CLINICAL_LEAD], staff[Role.FACILITATOR]
     app.record_screening_decision(
         lead,
-        journey_id,
-        ScreeningOutcome.ELIGIBLE,
-        ELIGIBLE_CRITERIA,
-        valid_until=session_day + timedelta(days=30),
-        occurred_at=before,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.ELIGIBLE,
+            criteria=ELIGIBLE_CRITERIA,
+            valid_until=session_day + timedelta(days=30),
+            occurred_at=before,
+        ),
     )
     app.give_consent(
-        staff[Role.INTAKE_COORDINATOR], journey_id, ConsentKind.TREATMENT, occurred_at=before
+        staff[Role.INTAKE_COORDINATOR],
+        GiveConsent(journey_id=journey_id, kind=ConsentKind.TREATMENT, occurred_at=before),
     )
-    app.record_preparation_session(facilitator, journey_id, 60, occurred_at=before)
-    app.record_safety_plan(facilitator, journey_id, "Partner", "Taxi", occurred_at=before)
+    app.record_preparation_session(
+        facilitator,
+        RecordPreparationSession(journey_id=journey_id, duration_minutes=60, occurred_at=before),
+    )
+    app.record_safety_plan(
+        facilitator,
+        RecordSafetyPlan(
+            journey_id=journey_id,
+            emergency_contact="Partner",
+            transport_plan="Taxi",
+            occurred_at=before,
+        ),
+    )
     session = app.schedule_session(
-        facilitator, journey_id, started, started + timedelta(hours=8), occurred_at=before
+        facilitator,
+        ScheduleSession(
+            journey_id=journey_id,
+            planned_start=started,
+            planned_end=started + timedelta(hours=8),
+            occurred_at=before,
+        ),
     ).created_id
     app.record_session_outcome(
         staff[Role.FACILITATOR],
-        journey_id,
-        session,
-        started,
-        started + timedelta(hours=8),
-        [staff.id(Role.FACILITATOR)],
-        [initial_dose(started)],
+        RecordSessionOutcome(
+            journey_id=journey_id,
+            session_id=session,
+            started_at=started,
+            ended_at=started + timedelta(hours=8),
+            facilitator_ids=[staff.id(Role.FACILITATOR)],
+            doses=[initial_dose(started)],
+        ),
     )
     project_all(engine, app)
     midnight = datetime.combine(day + timedelta(days=1), datetime.min.time(), zone)
@@ -347,11 +440,13 @@ def test_the_caseload_takes_the_latest_screening_by_clinical_time(
     old = datetime.now(UTC) - timedelta(days=45)
     app.record_screening_decision(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        ScreeningOutcome.DEFERRED,
-        ELIGIBLE_CRITERIA,
-        rationale="Waiting for ECG",
-        occurred_at=old,  # entered late: it does not override the newer eligibility
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.DEFERRED,
+            criteria=ELIGIBLE_CRITERIA,
+            rationale="Waiting for ECG",
+            occurred_at=old,
+        ),
     )
     project_all(engine, app)
     today = datetime.now(ZoneInfo(staff.time_zone)).date()

@@ -7,6 +7,16 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 from casework.application import Casework
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    GiveConsent,
+    RecordIntake,
+    RecordPreparationSession,
+    RecordSafetyPlan,
+    RecordScreeningDecision,
+    RecordSessionOutcome,
+    ScheduleSession,
+)
 from casework.journey.values import CareRole, ConsentKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.staff import Staff
@@ -26,11 +36,13 @@ def open_journey(app: Casework, staff: Staff, pseudonym: str | None = None) -> U
     intake_at = datetime.now(UTC) - timedelta(days=INTAKE_DAYS_AGO)
     written = app.record_intake(
         staff[Role.INTAKE_COORDINATOR],
-        pseudonym or f"CW-{uuid4().hex[:8]}",
-        "GP referral",
-        "Trauma after an assault",
-        "Partner and a peer group",
-        occurred_at=intake_at,
+        RecordIntake(
+            client_pseudonym=pseudonym or f"CW-{uuid4().hex[:8]}",
+            referral_source="GP referral",
+            primary_need="Trauma after an assault",
+            existing_support="Partner and a peer group",
+            occurred_at=intake_at,
+        ),
     )
     return written.id
 
@@ -48,33 +60,49 @@ def ready_journey(app: Casework, staff: Staff, pseudonym: str | None = None) -> 
         (staff.second_facilitator, CareRole.FACILITATOR),
         (staff[Role.INTEGRATION_THERAPIST], CareRole.INTEGRATION_THERAPIST),
     ):
-        app.assign_care_team_member(lead, journey_id, actor.practitioner_id, role)
+        app.assign_care_team_member(
+            lead,
+            AssignCareTeamMember(
+                journey_id=journey_id, practitioner_id=actor.practitioner_id, role=role
+            ),
+        )
     app.record_screening_decision(
         lead,
-        journey_id,
-        ScreeningOutcome.ELIGIBLE,
-        ELIGIBLE_CRITERIA,
-        valid_until=date.today() + timedelta(days=180),
-        occurred_at=prepared,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.ELIGIBLE,
+            criteria=ELIGIBLE_CRITERIA,
+            valid_until=date.today() + timedelta(days=180),
+            occurred_at=prepared,
+        ),
     )
     intake = staff[Role.INTAKE_COORDINATOR]
-    app.give_consent(intake, journey_id, ConsentKind.TREATMENT, occurred_at=prepared)
+    app.give_consent(
+        intake, GiveConsent(journey_id=journey_id, kind=ConsentKind.TREATMENT, occurred_at=prepared)
+    )
     app.give_consent(
         intake,
-        journey_id,
-        ConsentKind.SUPPORTIVE_TOUCH,
-        scope=["hand", "shoulder"],
-        occurred_at=prepared,
+        GiveConsent(
+            journey_id=journey_id,
+            kind=ConsentKind.SUPPORTIVE_TOUCH,
+            scope=["hand", "shoulder"],
+            occurred_at=prepared,
+        ),
     )
     app.record_preparation_session(
-        staff[Role.FACILITATOR], journey_id, 90, ["intentions"], occurred_at=prepared
+        staff[Role.FACILITATOR],
+        RecordPreparationSession(
+            journey_id=journey_id, duration_minutes=90, topics=["intentions"], occurred_at=prepared
+        ),
     )
     app.record_safety_plan(
         staff[Role.FACILITATOR],
-        journey_id,
-        "Partner (on file)",
-        transport_plan="Partner drives",
-        occurred_at=prepared,
+        RecordSafetyPlan(
+            journey_id=journey_id,
+            emergency_contact="Partner (on file)",
+            transport_plan="Partner drives",
+            occurred_at=prepared,
+        ),
     )
     return journey_id
 
@@ -87,10 +115,12 @@ def schedule(app: Casework, staff: Staff, journey_id: UUID, start: datetime) -> 
     scheduled_at = start - timedelta(hours=1) if start < datetime.now(UTC) else None
     written = app.schedule_session(
         staff[Role.FACILITATOR],
-        journey_id,
-        start,
-        start + timedelta(hours=8),
-        occurred_at=scheduled_at,
+        ScheduleSession(
+            journey_id=journey_id,
+            planned_start=start,
+            planned_end=start + timedelta(hours=8),
+            occurred_at=scheduled_at,
+        ),
     )
     assert written.created_id is not None
     return written.created_id
@@ -106,11 +136,13 @@ def hold_session(app: Casework, staff: Staff, journey_id: UUID, start: datetime)
     session_id = schedule(app, staff, journey_id, start)
     app.record_session_outcome(
         staff[Role.FACILITATOR],
-        journey_id,
-        session_id,
-        start,
-        start + timedelta(hours=8),
-        [staff.id(Role.FACILITATOR)],
-        [initial_dose(start + timedelta(minutes=10))],
+        RecordSessionOutcome(
+            journey_id=journey_id,
+            session_id=session_id,
+            started_at=start,
+            ended_at=start + timedelta(hours=8),
+            facilitator_ids=[staff.id(Role.FACILITATOR)],
+            doses=[initial_dose(start + timedelta(minutes=10))],
+        ),
     )
     return session_id

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from api.key_store import SqlKeyStore
 from casework.signing import new_signing_key
 from casework.vault import Vault, key_from_text, new_key_text
-from projections.key_store import SqlKeyStore
 
 _SIGNING, _PUBLIC = new_signing_key()
 TEST_KEYS = {"MASTER_KEY": new_key_text(), "SIGNING_KEY": _SIGNING, "PUBLIC_KEYS": _PUBLIC}

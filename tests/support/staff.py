@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from casework.application import Casework
+from casework.commands import RegisterClinic, RegisterPractitioner
 from casework.roles import Actor, Role
 
 
@@ -31,13 +32,27 @@ def register_staff(
     app: Casework, time_zone: str = "Europe/Amsterdam", **clinic_settings: Any
 ) -> Staff:
     """Register a clinic, its admin, one practitioner per other role, and a second facilitator."""
-    written, admin_id = app.register_clinic("Test Clinic", time_zone, "Admin", **clinic_settings)
+    written, admin_id = app.register_clinic(
+        RegisterClinic(
+            name="Test Clinic", time_zone=time_zone, admin_display_name="Admin", **clinic_settings
+        )
+    )
     admin = Actor(admin_id, written.id, frozenset({Role.ADMIN}))
     actors = {Role.ADMIN: admin}
     for role in Role:
         if role is not Role.ADMIN:
-            practitioner = app.register_practitioner(admin, role.value, [role], [], [])
+            practitioner = app.register_practitioner(
+                admin,
+                RegisterPractitioner(
+                    display_name=role.value, roles=[role], credentials=[], modalities=[]
+                ),
+            )
             actors[role] = Actor(practitioner.id, written.id, frozenset({role}))
-    second = app.register_practitioner(admin, "facilitator 2", [Role.FACILITATOR], [], [])
+    second = app.register_practitioner(
+        admin,
+        RegisterPractitioner(
+            display_name="facilitator 2", roles=[Role.FACILITATOR], credentials=[], modalities=[]
+        ),
+    )
     second_facilitator = Actor(second.id, written.id, frozenset({Role.FACILITATOR}))
     return Staff(written.id, time_zone, actors, second_facilitator)

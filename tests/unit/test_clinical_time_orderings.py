@@ -14,6 +14,17 @@ from hypothesis import strategies as st
 from casework.application import Casework
 from casework.errors import RuleViolation
 from casework.journey import Journey
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    GiveConsent,
+    RecordContact,
+    RecordIntake,
+    RecordPreparationSession,
+    RecordSafetyPlan,
+    RecordScreeningDecision,
+    RecordSessionOutcome,
+    ScheduleSession,
+)
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.journeys import ELIGIBLE_CRITERIA, initial_dose
@@ -107,41 +118,77 @@ def test_a_journeys_clinical_times_are_accepted_when_consistent_or_refused_with_
 
     if times["intake"] >= 24 * 730:
         with pytest.raises(RuleViolation, check=lambda e: e.reason == "intake_too_far_back"):
-            app.record_intake(coordinator, "CW-GEN", "GP", "x", occurred_at=at("intake"))
+            app.record_intake(
+                coordinator,
+                RecordIntake(
+                    client_pseudonym="CW-GEN",
+                    referral_source="GP",
+                    primary_need="x",
+                    occurred_at=at("intake"),
+                ),
+            )
         return
-    journey_id = app.record_intake(coordinator, "CW-GEN", "GP", "x", occurred_at=at("intake")).id
+    journey_id = app.record_intake(
+        coordinator,
+        RecordIntake(
+            client_pseudonym="CW-GEN",
+            referral_source="GP",
+            primary_need="x",
+            occurred_at=at("intake"),
+        ),
+    ).id
     first = now - timedelta(hours=times["intake"])
-    app.assign_care_team_member(lead, journey_id, facilitator.practitioner_id, CareRole.FACILITATOR)
+    app.assign_care_team_member(
+        lead,
+        AssignCareTeamMember(
+            journey_id=journey_id,
+            practitioner_id=facilitator.practitioner_id,
+            role=CareRole.FACILITATOR,
+        ),
+    )
     decided = at("screening")
     valid_until = local_day(decided) + timedelta(days=times["valid_days"])
     run(
         app.record_screening_decision,
         lead,
-        journey_id,
-        ScreeningOutcome.ELIGIBLE,
-        ELIGIBLE_CRITERIA,
-        valid_until=valid_until,
-        occurred_at=decided,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.ELIGIBLE,
+            criteria=ELIGIBLE_CRITERIA,
+            valid_until=valid_until,
+            occurred_at=decided,
+        ),
     )
-    run(app.give_consent, coordinator, journey_id, ConsentKind.TREATMENT, occurred_at=at("consent"))
-    run(app.record_preparation_session, facilitator, journey_id, 90, occurred_at=at("preparation"))
+    run(
+        app.give_consent,
+        coordinator,
+        GiveConsent(journey_id=journey_id, kind=ConsentKind.TREATMENT, occurred_at=at("consent")),
+    )
+    run(
+        app.record_preparation_session,
+        facilitator,
+        RecordPreparationSession(
+            journey_id=journey_id, duration_minutes=90, occurred_at=at("preparation")
+        ),
+    )
     run(
         app.record_safety_plan,
         facilitator,
-        journey_id,
-        "On file",
-        transport_plan="Taxi",
-        occurred_at=at("safety_plan"),
+        RecordSafetyPlan(
+            journey_id=journey_id,
+            emergency_contact="On file",
+            transport_plan="Taxi",
+            occurred_at=at("safety_plan"),
+        ),
     )
     start = at("start")
     end = start + timedelta(minutes=times["minutes"])
     scheduled = run(
         app.schedule_session,
         facilitator,
-        journey_id,
-        start,
-        end,
-        occurred_at=at("scheduled"),
+        ScheduleSession(
+            journey_id=journey_id, planned_start=start, planned_end=end, occurred_at=at("scheduled")
+        ),
     )
     journey: Journey = app.repository.get(journey_id)
     held = False
@@ -150,12 +197,14 @@ def test_a_journeys_clinical_times_are_accepted_when_consistent_or_refused_with_
         held = run(
             app.record_session_outcome,
             facilitator,
-            journey_id,
-            session_id,
-            start,
-            end,
-            [facilitator.practitioner_id],
-            [initial_dose(start)],
+            RecordSessionOutcome(
+                journey_id=journey_id,
+                session_id=session_id,
+                started_at=start,
+                ended_at=end,
+                facilitator_ids=[facilitator.practitioner_id],
+                doses=[initial_dose(start)],
+            ),
         )
     journey = app.repository.get(journey_id)
     if held:
@@ -163,10 +212,12 @@ def test_a_journeys_clinical_times_are_accepted_when_consistent_or_refused_with_
         run(
             app.record_contact,
             therapist,
-            journey_id,
-            ContactKind.PHONE_CHECK_IN,
-            follow_up_id=follow_up.follow_up_id,
-            occurred_at=at("contact"),
+            RecordContact(
+                journey_id=journey_id,
+                kind=ContactKind.PHONE_CHECK_IN,
+                follow_up_id=follow_up.follow_up_id,
+                occurred_at=at("contact"),
+            ),
         )
         journey = app.repository.get(journey_id)
 

@@ -10,6 +10,22 @@ import pytest
 
 from casework.application import Casework
 from casework.errors import RuleViolation
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    GiveConsent,
+    PauseJourney,
+    RecordContact,
+    RecordCorrection,
+    RecordIntake,
+    RecordOutreach,
+    RecordPreparationSession,
+    RecordSafetyPlan,
+    RecordScreeningDecision,
+    RecordSessionOutcome,
+    ResumeJourney,
+    ScheduleSession,
+    WithdrawConsent,
+)
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.journeys import (
@@ -38,23 +54,27 @@ def hold(
 ) -> None:
     app.record_session_outcome(
         staff[Role.FACILITATOR],
-        journey_id,
-        session_id,
-        start,
-        kw.pop("ended_at", start + timedelta(hours=8)),
-        [staff.id(Role.FACILITATOR)],
-        [initial_dose(start)],
-        **kw,
+        RecordSessionOutcome(
+            journey_id=journey_id,
+            session_id=session_id,
+            started_at=start,
+            ended_at=kw.pop("ended_at", start + timedelta(hours=8)),
+            facilitator_ids=[staff.id(Role.FACILITATOR)],
+            doses=[initial_dose(start)],
+            **kw,
+        ),
     )
 
 
 def decide(app: Casework, staff: Staff, journey_id: UUID, **kw: Any) -> Any:
     return app.record_screening_decision(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        kw.pop("outcome", ScreeningOutcome.ELIGIBLE),
-        ELIGIBLE_CRITERIA,
-        **kw,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=kw.pop("outcome", ScreeningOutcome.ELIGIBLE),
+            criteria=ELIGIBLE_CRITERIA,
+            **kw,
+        ),
     )
 
 
@@ -62,16 +82,33 @@ def test_an_intake_dated_more_than_two_years_back_is_refused(app: Casework, staf
     for when in (datetime(1900, 1, 1, tzinfo=UTC), days_ago(731)):
         with refused("intake_too_far_back"):
             app.record_intake(
-                staff[Role.INTAKE_COORDINATOR], "CW-1900", "GP", "x", occurred_at=when
+                staff[Role.INTAKE_COORDINATOR],
+                RecordIntake(
+                    client_pseudonym="CW-1900",
+                    referral_source="GP",
+                    primary_need="x",
+                    occurred_at=when,
+                ),
             )
-    app.record_intake(staff[Role.INTAKE_COORDINATOR], "CW-OK", "GP", "x", occurred_at=days_ago(729))
+    app.record_intake(
+        staff[Role.INTAKE_COORDINATOR],
+        RecordIntake(
+            client_pseudonym="CW-OK",
+            referral_source="GP",
+            primary_need="x",
+            occurred_at=days_ago(729),
+        ),
+    )
 
 
 def test_an_entry_dated_before_the_intake_is_refused(app: Casework, staff: Staff) -> None:
     journey_id = open_journey(app, staff)  # 60 days ago
     with refused("occurred_before_intake"):
         app.record_preparation_session(
-            staff[Role.FACILITATOR], journey_id, 45, occurred_at=days_ago(61)
+            staff[Role.FACILITATOR],
+            RecordPreparationSession(
+                journey_id=journey_id, duration_minutes=45, occurred_at=days_ago(61)
+            ),
         )
 
 
@@ -79,7 +116,12 @@ def test_a_session_cannot_be_planned_before_the_intake(app: Casework, staff: Sta
     journey_id = ready_journey(app, staff)
     start = datetime(1990, 5, 1, 9, tzinfo=UTC)
     with refused("session_before_intake"):
-        app.schedule_session(staff[Role.FACILITATOR], journey_id, start, start + timedelta(hours=8))
+        app.schedule_session(
+            staff[Role.FACILITATOR],
+            ScheduleSession(
+                journey_id=journey_id, planned_start=start, planned_end=start + timedelta(hours=8)
+            ),
+        )
 
 
 def test_a_session_cannot_start_before_its_prerequisites(app: Casework, staff: Staff) -> None:
@@ -100,14 +142,35 @@ def test_a_session_held_before_its_prerequisites_were_in_place_is_refused(
     """The issue's case: prerequisites recorded today, a session held 20 days ago."""
     journey_id = open_journey(app, staff)
     lead, facilitator = staff[Role.CLINICAL_LEAD], staff[Role.FACILITATOR]
-    app.assign_care_team_member(lead, journey_id, staff.id(Role.FACILITATOR), CareRole.FACILITATOR)
+    app.assign_care_team_member(
+        lead,
+        AssignCareTeamMember(
+            journey_id=journey_id,
+            practitioner_id=staff.id(Role.FACILITATOR),
+            role=CareRole.FACILITATOR,
+        ),
+    )
     decide(app, staff, journey_id, valid_until=date.today() + timedelta(days=90))
-    app.give_consent(staff[Role.INTAKE_COORDINATOR], journey_id, ConsentKind.TREATMENT)
-    app.record_preparation_session(facilitator, journey_id, 90)
-    app.record_safety_plan(facilitator, journey_id, "On file", transport_plan="Taxi")
+    app.give_consent(
+        staff[Role.INTAKE_COORDINATOR],
+        GiveConsent(journey_id=journey_id, kind=ConsentKind.TREATMENT),
+    )
+    app.record_preparation_session(
+        facilitator, RecordPreparationSession(journey_id=journey_id, duration_minutes=90)
+    )
+    app.record_safety_plan(
+        facilitator,
+        RecordSafetyPlan(journey_id=journey_id, emergency_contact="On file", transport_plan="Taxi"),
+    )
     next_week = NOW + timedelta(days=7)
     session_id = app.schedule_session(
-        facilitator, journey_id, next_week, next_week + timedelta(hours=8), occurred_at=days_ago(25)
+        facilitator,
+        ScheduleSession(
+            journey_id=journey_id,
+            planned_start=next_week,
+            planned_end=next_week + timedelta(hours=8),
+            occurred_at=days_ago(25),
+        ),
     ).created_id
     assert session_id is not None
     with refused("session_before_prerequisites"):
@@ -136,7 +199,12 @@ def test_a_session_longer_than_a_day_is_refused(app: Casework, staff: Staff) -> 
     start = NOW + timedelta(days=7)
     with refused("session_too_long"):
         app.schedule_session(
-            staff[Role.FACILITATOR], journey_id, start, start + timedelta(hours=24, minutes=1)
+            staff[Role.FACILITATOR],
+            ScheduleSession(
+                journey_id=journey_id,
+                planned_start=start,
+                planned_end=start + timedelta(hours=24, minutes=1),
+            ),
         )
 
 
@@ -160,15 +228,24 @@ def test_a_valid_until_corrected_to_before_its_decision_is_refused(
     with refused("valid_until_out_of_range"):
         app.record_correction(
             lead,
-            journey_id,
-            "valid_until",
-            str(date.today() - timedelta(days=5)),
-            "Typo",
-            corrects_version=decided.version,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="valid_until",
+                new_value=str(date.today() - timedelta(days=5)),
+                reason="Typo",
+                corrects_version=decided.version,
+            ),
         )
     with refused("valid_until_out_of_range"):
         app.record_correction(
-            lead, journey_id, "valid_until", "9999-12-31", "Typo", corrects_version=decided.version
+            lead,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="valid_until",
+                new_value="9999-12-31",
+                reason="Typo",
+                corrects_version=decided.version,
+            ),
         )
 
 
@@ -247,22 +324,31 @@ def test_a_contact_dated_before_its_session_is_refused(app: Casework, staff: Sta
     with refused("contact_before_session"):
         app.record_contact(
             therapist,
-            journey_id,
-            ContactKind.PHONE_CHECK_IN,
-            follow_up_id=follow_ups[0]["follow_up_id"],
-            occurred_at=days_ago(4),
+            RecordContact(
+                journey_id=journey_id,
+                kind=ContactKind.PHONE_CHECK_IN,
+                follow_up_id=follow_ups[0]["follow_up_id"],
+                occurred_at=days_ago(4),
+            ),
         )
     with refused("contact_before_session"):
         app.record_outreach(
             therapist,
-            journey_id,
-            follow_ups[0]["follow_up_id"],
-            "phone",  # type: ignore[arg-type]
-            "no_answer",  # type: ignore[arg-type]
-            occurred_at=days_ago(3),  # the session ran 8 hours from then
+            RecordOutreach(
+                journey_id=journey_id,
+                follow_up_id=follow_ups[0]["follow_up_id"],
+                channel="phone",
+                outcome="no_answer",
+                occurred_at=days_ago(3),
+            ),
         )
     # Not against a follow-up, a contact depends on the intake only.
-    app.record_contact(therapist, journey_id, ContactKind.SAFETY_CHECK, occurred_at=days_ago(4))
+    app.record_contact(
+        therapist,
+        RecordContact(
+            journey_id=journey_id, kind=ContactKind.SAFETY_CHECK, occurred_at=days_ago(4)
+        ),
+    )
 
 
 def test_a_contact_before_the_window_opens_marks_the_follow_up_done_early(
@@ -272,9 +358,11 @@ def test_a_contact_before_the_window_opens_marks_the_follow_up_done_early(
     last = follow_ups[-1]  # integration session 3: window D+12 … D+22
     app.record_contact(
         staff[Role.INTEGRATION_THERAPIST],
-        journey_id,
-        ContactKind.INTEGRATION_SESSION,
-        follow_up_id=last["follow_up_id"],
+        RecordContact(
+            journey_id=journey_id,
+            kind=ContactKind.INTEGRATION_SESSION,
+            follow_up_id=last["follow_up_id"],
+        ),
     )
     after = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)["follow_ups"][-1]
     assert after["status"] == "done_early"
@@ -286,18 +374,31 @@ def test_a_consent_cannot_be_withdrawn_before_it_was_given(app: Casework, staff:
     with refused("withdrawal_before_consent"):
         app.withdraw_consent(
             staff[Role.INTAKE_COORDINATOR],
-            journey_id,
-            ConsentKind.TREATMENT,
-            occurred_at=days_ago(31),
+            WithdrawConsent(
+                journey_id=journey_id, kind=ConsentKind.TREATMENT, occurred_at=days_ago(31)
+            ),
         )
 
 
 def test_a_journey_cannot_resume_before_it_was_paused(app: Casework, staff: Staff) -> None:
     journey_id = ready_journey(app, staff)
     lead = staff[Role.CLINICAL_LEAD]
-    app.pause_journey(lead, journey_id, "Grief", date.today() + timedelta(days=7), ["Support"])
+    app.pause_journey(
+        lead,
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Grief",
+            review_date=date.today() + timedelta(days=7),
+            conditions_to_resume=["Support"],
+        ),
+    )
     with refused("resumption_before_pause"):
-        app.resume_journey(lead, journey_id, "Support in place", occurred_at=days_ago(1))
+        app.resume_journey(
+            lead,
+            ResumeJourney(
+                journey_id=journey_id, rationale="Support in place", occurred_at=days_ago(1)
+            ),
+        )
 
 
 def test_a_corrected_time_passes_the_same_checks_as_the_entry(app: Casework, staff: Staff) -> None:
@@ -309,7 +410,16 @@ def test_a_corrected_time_passes_the_same_checks_as_the_entry(app: Casework, sta
     lead = staff[Role.CLINICAL_LEAD]
 
     def correct(version: int, field: str, value: str) -> None:
-        app.record_correction(lead, journey_id, field, value, "Fix", corrects_version=version)
+        app.record_correction(
+            lead,
+            RecordCorrection(
+                journey_id=journey_id,
+                field=field,
+                new_value=value,
+                reason="Fix",
+                corrects_version=version,
+            ),
+        )
 
     with refused("session_before_prerequisites"):
         correct(preparation, "occurred_at", days_ago(5).isoformat())
@@ -324,16 +434,24 @@ def test_a_corrected_review_date_must_not_precede_its_pause(app: Casework, staff
     journey_id = ready_journey(app, staff)
     lead = staff[Role.CLINICAL_LEAD]
     paused = app.pause_journey(
-        lead, journey_id, "Grief", date.today() + timedelta(days=7), ["Support"]
+        lead,
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Grief",
+            review_date=date.today() + timedelta(days=7),
+            conditions_to_resume=["Support"],
+        ),
     )
     with refused("review_date_before_decision"):
         app.record_correction(
             lead,
-            journey_id,
-            "review_date",
-            str(date.today() - timedelta(days=3)),
-            "Typo",
-            corrects_version=paused.version,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="review_date",
+                new_value=str(date.today() - timedelta(days=3)),
+                reason="Typo",
+                corrects_version=paused.version,
+            ),
         )
 
 
@@ -352,9 +470,11 @@ def test_a_correction_cannot_change_which_screening_is_in_force(
     with refused("correction_changes_screening_in_force"):
         app.record_correction(
             staff[Role.CLINICAL_LEAD],
-            journey_id,
-            "occurred_at",
-            days_ago(20).isoformat(),
-            "Wrong date",
-            corrects_version=deferred.version,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="occurred_at",
+                new_value=days_ago(20).isoformat(),
+                reason="Wrong date",
+                corrects_version=deferred.version,
+            ),
         )

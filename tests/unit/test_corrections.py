@@ -8,6 +8,13 @@ import pytest
 from casework.application import Casework
 from casework.errors import Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
+from casework.journey.commands import (
+    CloseJourney,
+    RecordAddendum,
+    RecordContact,
+    RecordCorrection,
+    RecordPreparationSession,
+)
 from casework.journey.values import ContactKind
 from casework.roles import Role
 from tests.support.journeys import ready_journey, schedule
@@ -30,11 +37,13 @@ def test_a_correction_changes_the_current_value_and_keeps_the_original(
     yesterday = date.today() - timedelta(days=1)
     app.record_correction(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        "valid_until",
-        yesterday.isoformat(),
-        "Typed the wrong year",
-        corrects_version=version,
+        RecordCorrection(
+            journey_id=journey_id,
+            field="valid_until",
+            new_value=yesterday.isoformat(),
+            reason="Typed the wrong year",
+            corrects_version=version,
+        ),
     )
     state = app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)
     assert state["screening_decisions"][-1]["valid_until"] == yesterday
@@ -56,24 +65,32 @@ def test_a_closed_journey_takes_corrections_and_addenda_but_no_care_steps(
     app: Casework, staff: Staff
 ) -> None:
     journey_id = ready_journey(app, staff)
-    closed = app.close_journey(staff[Role.CLINICAL_LEAD], journey_id, "Moved abroad")
+    closed = app.close_journey(
+        staff[Role.CLINICAL_LEAD], CloseJourney(journey_id=journey_id, reason="Moved abroad")
+    )
     app.record_correction(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        "reason",
-        "Moved abroad for work",
-        "Clearer",
-        corrects_position=closed.position,
+        RecordCorrection(
+            journey_id=journey_id,
+            field="reason",
+            new_value="Moved abroad for work",
+            reason="Clearer",
+            corrects_position=closed.position,
+        ),
     )
     app.record_addendum(
-        staff[Role.INTEGRATION_THERAPIST], journey_id, closed.version, "Sent a letter"
+        staff[Role.INTEGRATION_THERAPIST],
+        RecordAddendum(journey_id=journey_id, entry_version=closed.version, text="Sent a letter"),
     )
     state = app.get_journey(staff[Role.AUDITOR], journey_id)
     assert state["decisions"][-1]["reason"] == "Moved abroad for work"
     assert state["addenda"][0]["text"] == "Sent a letter"
     assert state["addenda"][0]["entry_version"] == closed.version
     with pytest.raises(RuleViolation) as refused:
-        app.record_contact(staff[Role.INTEGRATION_THERAPIST], journey_id, ContactKind.OTHER)
+        app.record_contact(
+            staff[Role.INTEGRATION_THERAPIST],
+            RecordContact(journey_id=journey_id, kind=ContactKind.OTHER),
+        )
     assert refused.value.reason == "journey_closed"
 
 
@@ -92,7 +109,14 @@ def test_a_correction_must_name_a_correctable_field_and_a_fitting_value(
     version = screening_version(app, staff, journey_id)
     with pytest.raises(InvalidInput) as refused:
         app.record_correction(
-            staff[Role.CLINICAL_LEAD], journey_id, field, new_value, "Why", corrects_version=version
+            staff[Role.CLINICAL_LEAD],
+            RecordCorrection(
+                journey_id=journey_id,
+                field=field,
+                new_value=new_value,
+                reason="Why",
+                corrects_version=version,
+            ),
         )
     assert refused_field in refused.value.errors
 
@@ -104,11 +128,13 @@ def test_a_clinical_time_corrected_into_the_future_is_refused(app: Casework, sta
     with pytest.raises(RuleViolation) as refused:
         app.record_correction(
             staff[Role.CLINICAL_LEAD],
-            journey_id,
-            "occurred_at",
-            future,
-            "Why",
-            corrects_version=version,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="occurred_at",
+                new_value=future,
+                reason="Why",
+                corrects_version=version,
+            ),
         )
     assert (refused.value.reason, refused.value.details) == (
         "occurred_in_future",
@@ -118,23 +144,30 @@ def test_a_clinical_time_corrected_into_the_future_is_refused(app: Casework, sta
 
 def test_only_a_clinical_lead_or_the_author_corrects_an_entry(app: Casework, staff: Staff) -> None:
     journey_id = ready_journey(app, staff)
-    prepared = app.record_preparation_session(staff[Role.FACILITATOR], journey_id, 90)
+    prepared = app.record_preparation_session(
+        staff[Role.FACILITATOR],
+        RecordPreparationSession(journey_id=journey_id, duration_minutes=90),
+    )
     with pytest.raises(Forbidden):
         app.record_correction(
             staff[Role.INTEGRATION_THERAPIST],
-            journey_id,
-            "duration_minutes",
-            60,
-            "Shorter",
-            corrects_version=prepared.version,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="duration_minutes",
+                new_value=60,
+                reason="Shorter",
+                corrects_version=prepared.version,
+            ),
         )
     app.record_correction(
         staff[Role.FACILITATOR],
-        journey_id,
-        "duration_minutes",
-        60,
-        "It ended early",
-        corrects_version=prepared.version,
+        RecordCorrection(
+            journey_id=journey_id,
+            field="duration_minutes",
+            new_value=60,
+            reason="It ended early",
+            corrects_version=prepared.version,
+        ),
     )
     state = app.get_journey(staff[Role.FACILITATOR], journey_id)
     assert state["preparation_sessions"][-1]["duration_minutes"] == 60
@@ -143,16 +176,23 @@ def test_only_a_clinical_lead_or_the_author_corrects_an_entry(app: Casework, sta
 def test_a_correction_names_an_entry_of_this_journey(app: Casework, staff: Staff) -> None:
     journey_id = ready_journey(app, staff)
     other = ready_journey(app, staff, "CW-OTHER")
-    elsewhere = app.record_preparation_session(staff[Role.FACILITATOR], other, 30)
+    elsewhere = app.record_preparation_session(
+        staff[Role.FACILITATOR], RecordPreparationSession(journey_id=other, duration_minutes=30)
+    )
     with pytest.raises(InvalidInput) as refused:
         app.record_correction(
             staff[Role.CLINICAL_LEAD],
-            journey_id,
-            "notes",
-            "x",
-            "y",
-            corrects_position=elsewhere.position,
+            RecordCorrection(
+                journey_id=journey_id,
+                field="notes",
+                new_value="x",
+                reason="y",
+                corrects_position=elsewhere.position,
+            ),
         )
     assert "corrects_position" in refused.value.errors
     with pytest.raises(InvalidInput):
-        app.record_addendum(staff[Role.CLINICAL_LEAD], journey_id, 999, "No such entry")
+        app.record_addendum(
+            staff[Role.CLINICAL_LEAD],
+            RecordAddendum(journey_id=journey_id, entry_version=999, text="No such entry"),
+        )

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from casework.application import Casework
+from casework.commands import EraseClient
 from casework.errors import RuleViolation
+from casework.journey.commands import CloseJourney, RecordIntake
 from casework.roles import Role
 from casework.vault import ERASED
 from tests.support.staff import Staff, register_staff
@@ -23,9 +25,20 @@ def closed_client(app: Casework, closures_days_ago: list[int]) -> tuple[Staff, U
     journey_id = None
     for days_ago in closures_days_ago:
         journey_id = app.record_intake(
-            intake, "CW-OLD", "GP", "Panic", occurred_at=now - timedelta(days=days_ago + 30)
+            intake,
+            RecordIntake(
+                client_pseudonym="CW-OLD",
+                referral_source="GP",
+                primary_need="Panic",
+                occurred_at=now - timedelta(days=days_ago + 30),
+            ),
         ).id
-        app.close_journey(lead, journey_id, "Done", occurred_at=now - timedelta(days=days_ago))
+        app.close_journey(
+            lead,
+            CloseJourney(
+                journey_id=journey_id, reason="Done", occurred_at=now - timedelta(days=days_ago)
+            ),
+        )
     assert journey_id is not None
     return staff, journey_id
 
@@ -33,7 +46,9 @@ def closed_client(app: Casework, closures_days_ago: list[int]) -> tuple[Staff, U
 def test_once_the_retention_period_has_passed_no_override_is_needed(app: Casework) -> None:
     staff, journey_id = closed_client(app, [600, 400])
     client_id = app.get_journey(staff[Role.AUDITOR], journey_id)["client_id"]
-    app.erase_client(staff[Role.ADMIN], client_id, "Retention period ended")
+    app.erase_client(
+        staff[Role.ADMIN], EraseClient(client_id=client_id, reason="Retention period ended")
+    )
     shown = app.get_client(staff[Role.AUDITOR], client_id)
     closed = datetime.now(UTC) - timedelta(days=400)
     expected_end = closed.astimezone(ZoneInfo(staff.time_zone)).date()  # the clinic's day
@@ -46,6 +61,8 @@ def test_the_last_closure_counts_so_a_recent_journey_keeps_the_client(app: Casew
     staff, journey_id = closed_client(app, [600, 100])
     client_id = app.get_journey(staff[Role.AUDITOR], journey_id)["client_id"]
     with pytest.raises(RuleViolation) as refused:
-        app.erase_client(staff[Role.ADMIN], client_id, "Retention period ended")
+        app.erase_client(
+            staff[Role.ADMIN], EraseClient(client_id=client_id, reason="Retention period ended")
+        )
     assert refused.value.reason == "retention_period_running"
     assert app.get_journey(staff[Role.AUDITOR], journey_id)["primary_need"] == "Panic"

@@ -8,6 +8,13 @@ import pytest
 
 from casework.application import Casework
 from casework.errors import RuleViolation
+from casework.journey.commands import (
+    CloseJourney,
+    PauseJourney,
+    RecordContact,
+    RecordOutreach,
+    RecordWithdrawal,
+)
 from casework.journey.values import (
     ContactKind,
     FollowUp,
@@ -72,10 +79,12 @@ def test_a_late_contact_marks_the_follow_up_done_late(app: Casework, staff: Staf
     assert first["status"] == "overdue"
     app.record_contact(
         staff[Role.INTEGRATION_THERAPIST],
-        journey_id,
-        ContactKind.INTEGRATION_SESSION,
-        follow_up_id=first["follow_up_id"],
-        duration_minutes=60,
+        RecordContact(
+            journey_id=journey_id,
+            kind=ContactKind.INTEGRATION_SESSION,
+            follow_up_id=first["follow_up_id"],
+            duration_minutes=60,
+        ),
     )
     after = app.get_journey(staff[Role.INTEGRATION_THERAPIST], journey_id)["follow_ups"][0]
     assert after["status"] == "done_late"
@@ -86,10 +95,18 @@ def test_a_contact_cannot_complete_a_follow_up_twice(app: Casework, staff: Staff
     journey_id, follow_ups = held_journey(app, staff)
     therapist = staff[Role.INTEGRATION_THERAPIST]
     follow_up_id = follow_ups[0]["follow_up_id"]
-    app.record_contact(therapist, journey_id, ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up_id)
+    app.record_contact(
+        therapist,
+        RecordContact(
+            journey_id=journey_id, kind=ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up_id
+        ),
+    )
     with pytest.raises(RuleViolation) as refused:
         app.record_contact(
-            therapist, journey_id, ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up_id
+            therapist,
+            RecordContact(
+                journey_id=journey_id, kind=ContactKind.PHONE_CHECK_IN, follow_up_id=follow_up_id
+            ),
         )
     assert refused.value.reason == "follow_up_already_done"
 
@@ -99,10 +116,12 @@ def test_outreach_attempts_are_counted_on_the_follow_up(app: Casework, staff: St
     for outcome in (OutreachOutcome.NO_ANSWER, OutreachOutcome.LEFT_MESSAGE):
         app.record_outreach(
             staff[Role.INTEGRATION_THERAPIST],
-            journey_id,
-            follow_ups[1]["follow_up_id"],
-            OutreachChannel.PHONE,
-            outcome,
+            RecordOutreach(
+                journey_id=journey_id,
+                follow_up_id=follow_ups[1]["follow_up_id"],
+                channel=OutreachChannel.PHONE,
+                outcome=outcome,
+            ),
         )
     after = app.get_journey(staff[Role.INTEGRATION_THERAPIST], journey_id)["follow_ups"][1]
     assert after["outreach_attempts"] == 2
@@ -114,9 +133,21 @@ def test_follow_ups_stay_owed_while_paused_and_after_withdrawal(
 ) -> None:
     journey_id, _ = held_journey(app, staff, days_ago=1)
     lead, therapist = staff[Role.CLINICAL_LEAD], staff[Role.INTEGRATION_THERAPIST]
-    app.pause_journey(lead, journey_id, "Crisis", date.today() + timedelta(days=7), ["Stable"])
-    app.record_contact(therapist, journey_id, ContactKind.SAFETY_CHECK)
-    app.record_withdrawal(therapist, journey_id, "Does not want more sessions")
+    app.pause_journey(
+        lead,
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Crisis",
+            review_date=date.today() + timedelta(days=7),
+            conditions_to_resume=["Stable"],
+        ),
+    )
+    app.record_contact(
+        therapist, RecordContact(journey_id=journey_id, kind=ContactKind.SAFETY_CHECK)
+    )
+    app.record_withdrawal(
+        therapist, RecordWithdrawal(journey_id=journey_id, reason="Does not want more sessions")
+    )
     statuses = [f["status"] for f in app.get_journey(therapist, journey_id)["follow_ups"]]
     assert statuses == ["due", "due", "upcoming", "upcoming", "upcoming"]
 
@@ -126,19 +157,25 @@ def test_closing_cancels_open_follow_ups_but_keeps_done_ones(app: Casework, staf
     therapist = staff[Role.INTEGRATION_THERAPIST]
     app.record_contact(
         therapist,
-        journey_id,
-        ContactKind.INTEGRATION_SESSION,
-        follow_up_id=follow_ups[0]["follow_up_id"],
+        RecordContact(
+            journey_id=journey_id,
+            kind=ContactKind.INTEGRATION_SESSION,
+            follow_up_id=follow_ups[0]["follow_up_id"],
+        ),
     )
-    app.close_journey(staff[Role.CLINICAL_LEAD], journey_id, "Client moved abroad")
+    app.close_journey(
+        staff[Role.CLINICAL_LEAD], CloseJourney(journey_id=journey_id, reason="Client moved abroad")
+    )
     statuses = [f["status"] for f in app.get_journey(therapist, journey_id)["follow_ups"]]
     assert statuses == ["done_on_time", "cancelled", "cancelled", "cancelled", "cancelled"]
     with pytest.raises(RuleViolation) as refused:
         app.record_outreach(
             therapist,
-            journey_id,
-            follow_ups[1]["follow_up_id"],
-            OutreachChannel.SMS,
-            OutreachOutcome.NO_ANSWER,
+            RecordOutreach(
+                journey_id=journey_id,
+                follow_up_id=follow_ups[1]["follow_up_id"],
+                channel=OutreachChannel.SMS,
+                outcome=OutreachOutcome.NO_ANSWER,
+            ),
         )
     assert refused.value.reason == "journey_closed"

@@ -9,10 +9,12 @@ from eventsourcing.domain import Aggregate
 from casework.application import Casework
 from casework.client import Client, client_id_for
 from casework.clinic import Clinic
+from casework.commands import GrantRole
 from casework.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from casework.journey import Journey
+from casework.journey.commands import AssignCareTeamMember, CloseJourney, UnassignCareTeamMember
 from casework.journey.values import CareRole
-from casework.permissions import PERMISSIONS
+from casework.permissions import PERMISSIONS, Read
 from casework.roles import Role
 from tests.support.journeys import open_journey
 from tests.support.staff import Staff, register_staff
@@ -33,7 +35,9 @@ def test_a_returning_client_keeps_one_pseudonym_across_journeys(
     app: Casework, staff: Staff
 ) -> None:
     first = open_journey(app, staff, "CW-7")
-    app.close_journey(staff[Role.CLINICAL_LEAD], first, "Care complete")
+    app.close_journey(
+        staff[Role.CLINICAL_LEAD], CloseJourney(journey_id=first, reason="Care complete")
+    )
     second = open_journey(app, staff, "cw-7 ")
     client = app.repository.get(client_id_for(staff.clinic_id, "CW-7"))
     assert isinstance(client, Client)
@@ -45,16 +49,40 @@ def test_care_team_members_must_hold_the_role_they_take(app: Casework, staff: St
     lead = staff[Role.CLINICAL_LEAD]
     with pytest.raises(RuleViolation) as refused:
         app.assign_care_team_member(
-            lead, journey_id, staff.id(Role.INTAKE_COORDINATOR), CareRole.FACILITATOR
+            lead,
+            AssignCareTeamMember(
+                journey_id=journey_id,
+                practitioner_id=staff.id(Role.INTAKE_COORDINATOR),
+                role=CareRole.FACILITATOR,
+            ),
         )
     assert refused.value.reason == "practitioner_lacks_role"
     other_clinic = register_staff(app)
     with pytest.raises(InvalidInput):
         app.assign_care_team_member(
-            lead, journey_id, other_clinic.id(Role.FACILITATOR), CareRole.FACILITATOR
+            lead,
+            AssignCareTeamMember(
+                journey_id=journey_id,
+                practitioner_id=other_clinic.id(Role.FACILITATOR),
+                role=CareRole.FACILITATOR,
+            ),
         )
-    app.assign_care_team_member(lead, journey_id, staff.id(Role.FACILITATOR), CareRole.FACILITATOR)
-    app.unassign_care_team_member(lead, journey_id, staff.id(Role.FACILITATOR), "Left the clinic")
+    app.assign_care_team_member(
+        lead,
+        AssignCareTeamMember(
+            journey_id=journey_id,
+            practitioner_id=staff.id(Role.FACILITATOR),
+            role=CareRole.FACILITATOR,
+        ),
+    )
+    app.unassign_care_team_member(
+        lead,
+        UnassignCareTeamMember(
+            journey_id=journey_id,
+            practitioner_id=staff.id(Role.FACILITATOR),
+            reason="Left the clinic",
+        ),
+    )
     assert app.get_journey(lead, journey_id)["care_team"] == []
     kinds = [type(e).__name__ for e in app.events.get(journey_id)]
     assert kinds[-2:] == ["CareTeamMemberAssigned", "CareTeamMemberUnassigned"]
@@ -66,13 +94,13 @@ def test_another_clinic_cannot_see_or_touch_a_journey(app: Casework, staff: Staf
     with pytest.raises(NotFound):
         app.get_journey(outsider, journey_id)
     with pytest.raises(NotFound):
-        app.close_journey(outsider, journey_id, "Not mine")
+        app.close_journey(outsider, CloseJourney(journey_id=journey_id, reason="Not mine"))
 
 
 def test_an_auditor_may_read_but_never_write() -> None:
-    writes = {command for command in PERMISSIONS if not command.startswith("read_")}
+    writes = {command for command in PERMISSIONS if not isinstance(command, Read)}
     assert all(Role.AUDITOR not in PERMISSIONS[command] for command in writes)
-    assert Role.AUDITOR in PERMISSIONS["read_journey"]
+    assert Role.AUDITOR in PERMISSIONS[Read.JOURNEY]
 
 
 def test_an_admin_manages_staff_but_reads_no_journey(app: Casework, staff: Staff) -> None:
@@ -80,12 +108,20 @@ def test_an_admin_manages_staff_but_reads_no_journey(app: Casework, staff: Staff
     with pytest.raises(Forbidden):
         app.get_journey(staff[Role.ADMIN], journey_id)
     app.grant_role(
-        staff[Role.ADMIN], staff.id(Role.FACILITATOR), Role.INTEGRATION_THERAPIST, "Trained"
+        staff[Role.ADMIN],
+        GrantRole(
+            practitioner_id=staff.id(Role.FACILITATOR),
+            role=Role.INTEGRATION_THERAPIST,
+            reason="Trained",
+        ),
     )
     practitioner = app.get_practitioner(staff[Role.ADMIN], staff.id(Role.FACILITATOR))
     assert practitioner.roles == {"facilitator", "integration_therapist"}
     with pytest.raises(Forbidden):
-        app.grant_role(staff[Role.CLINICAL_LEAD], staff.id(Role.FACILITATOR), Role.ADMIN, "No")
+        app.grant_role(
+            staff[Role.CLINICAL_LEAD],
+            GrantRole(practitioner_id=staff.id(Role.FACILITATOR), role=Role.ADMIN, reason="No"),
+        )
 
 
 def test_a_revoked_token_no_longer_authenticates(app: Casework, staff: Staff) -> None:

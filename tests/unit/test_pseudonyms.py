@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from casework.application import Casework
 from casework.client import Client, client_id_for, pseudonym_as_written, pseudonym_key
 from casework.errors import InvalidInput, RuleViolation
+from casework.journey.commands import CloseJourney, RecordWithdrawal
 from casework.roles import Role
 from tests.support.journeys import open_journey
 from tests.support.staff import Staff
@@ -58,7 +59,7 @@ def test_the_same_pseudonym_however_written_is_one_client(app: Casework, staff: 
     lead = staff[Role.CLINICAL_LEAD]
     journeys = [first]
     for variant in ("Rene\u0301e-07", fullwidth("RENÉE-07"), "  renée-07 ", "RENÉE-07"):
-        app.close_journey(lead, journeys[-1], "Care complete")
+        app.close_journey(lead, CloseJourney(journey_id=journeys[-1], reason="Care complete"))
         journeys.append(intake(app, staff, variant))
     client = app.repository.get(client_id_for(staff.clinic_id, "renée-07"))
     assert isinstance(client, Client)
@@ -92,10 +93,14 @@ def test_a_second_intake_while_a_journey_is_open_names_the_open_journey(
     assert refused.value.reason == "client_has_open_journey"
     assert refused.value.details == {"open_journey_id": str(first)}
     assert app.recorder.max_notification_id() == before
-    app.record_withdrawal(staff[Role.INTAKE_COORDINATOR], first, "Moving abroad")
+    app.record_withdrawal(
+        staff[Role.INTAKE_COORDINATOR], RecordWithdrawal(journey_id=first, reason="Moving abroad")
+    )
     with pytest.raises(RuleViolation):  # withdrawn is not closed: follow-up continues
         intake(app, staff, "CW-ONE")
-    app.close_journey(staff[Role.CLINICAL_LEAD], first, "Client withdrew")
+    app.close_journey(
+        staff[Role.CLINICAL_LEAD], CloseJourney(journey_id=first, reason="Client withdrew")
+    )
     second = intake(app, staff, "CW-ONE")
     assert app.repository.get(client_id_for(staff.clinic_id, "CW-ONE")).journey_ids == [
         first,

@@ -8,7 +8,15 @@ from uuid import UUID
 import pytest
 
 from casework.application import Casework
+from casework.commands import GrantRole, RevokeRole
 from casework.errors import InvalidInput, RuleViolation
+from casework.journey.commands import (
+    AssignCareTeamMember,
+    RecordSessionOutcome,
+    RescheduleSession,
+    ScheduleSession,
+    UnassignCareTeamMember,
+)
 from casework.journey.values import CareRole
 from casework.practitioner import Practitioner
 from casework.roles import OPERATOR, Role
@@ -17,7 +25,10 @@ from tests.support.staff import Staff
 
 
 def revoke(app: Casework, staff: Staff, practitioner_id: UUID, role: Role) -> None:
-    app.revoke_role(staff[Role.ADMIN], practitioner_id, role, "Left the session team")
+    app.revoke_role(
+        staff[Role.ADMIN],
+        RevokeRole(practitioner_id=practitioner_id, role=role, reason="Left the session team"),
+    )
 
 
 def two_days_ago() -> datetime:
@@ -29,10 +40,20 @@ def test_an_admin_cannot_grant_themselves_a_role(app: Casework, staff: Staff, ro
     admin = staff[Role.ADMIN]
     before = app.recorder.max_notification_id()
     with pytest.raises(RuleViolation) as refused:
-        app.grant_role(admin, admin.practitioner_id, role, "I need to read notes")
+        app.grant_role(
+            admin,
+            GrantRole(
+                practitioner_id=admin.practitioner_id, role=role, reason="I need to read notes"
+            ),
+        )
     assert refused.value.reason == "cannot_change_own_roles"
     with pytest.raises(RuleViolation) as refused:
-        app.revoke_role(admin, admin.practitioner_id, Role.ADMIN, "Stepping down")
+        app.revoke_role(
+            admin,
+            RevokeRole(
+                practitioner_id=admin.practitioner_id, role=Role.ADMIN, reason="Stepping down"
+            ),
+        )
     assert refused.value.reason == "cannot_change_own_roles"
     assert app.recorder.max_notification_id() == before
     assert app.repository.get(admin.practitioner_id).roles == {"admin"}
@@ -43,10 +64,20 @@ def test_a_role_change_needs_a_reason_kept_on_the_event_and_the_staff_record(
 ) -> None:
     admin, auditor = staff[Role.ADMIN], staff.id(Role.AUDITOR)
     with pytest.raises(InvalidInput) as refused:
-        app.grant_role(admin, auditor, Role.INTAKE_COORDINATOR, "   ")
+        app.grant_role(
+            admin, GrantRole(practitioner_id=auditor, role=Role.INTAKE_COORDINATOR, reason="   ")
+        )
     assert set(refused.value.errors) == {"reason"}
-    app.grant_role(admin, auditor, Role.INTAKE_COORDINATOR, "Covers intake in May")
-    app.revoke_role(admin, auditor, Role.INTAKE_COORDINATOR, "Cover ended")
+    app.grant_role(
+        admin,
+        GrantRole(
+            practitioner_id=auditor, role=Role.INTAKE_COORDINATOR, reason="Covers intake in May"
+        ),
+    )
+    app.revoke_role(
+        admin,
+        RevokeRole(practitioner_id=auditor, role=Role.INTAKE_COORDINATOR, reason="Cover ended"),
+    )
     granted, revoked = list(app.events.get(auditor))[-2:]
     assert isinstance(granted, Practitioner.RoleGranted)
     assert isinstance(revoked, Practitioner.RoleRevoked)
@@ -60,7 +91,12 @@ def test_a_role_change_needs_a_reason_kept_on_the_event_and_the_staff_record(
 
 def test_the_operator_may_change_any_admins_roles(app: Casework, staff: Staff) -> None:
     admin = staff.id(Role.ADMIN)
-    app.grant_role(None, admin, Role.AUDITOR, "Interim auditor, board decision 12")
+    app.grant_role(
+        None,
+        GrantRole(
+            practitioner_id=admin, role=Role.AUDITOR, reason="Interim auditor, board decision 12"
+        ),
+    )
     event = list(app.events.get(admin))[-1]
     assert (event.actor_id, event.actor_role, event.reason) == (
         None,
@@ -79,7 +115,15 @@ def test_a_session_cannot_be_scheduled_with_a_facilitator_who_lost_the_role(
     start = datetime.now(UTC) + timedelta(days=7)
     before = app.repository.get(journey_id).version
     with pytest.raises(RuleViolation) as refused:
-        app.schedule_session(lead, journey_id, start, start + timedelta(hours=8), [facilitator])
+        app.schedule_session(
+            lead,
+            ScheduleSession(
+                journey_id=journey_id,
+                planned_start=start,
+                planned_end=start + timedelta(hours=8),
+                facilitator_ids=[facilitator],
+            ),
+        )
     assert refused.value.reason == "practitioner_lacks_role"
     assert refused.value.details == {
         "field": "facilitator_ids",
@@ -88,7 +132,12 @@ def test_a_session_cannot_be_scheduled_with_a_facilitator_who_lost_the_role(
     }
     assert app.repository.get(journey_id).version == before
     # The second facilitator still holds the role: a session without names may be scheduled.
-    app.schedule_session(lead, journey_id, start, start + timedelta(hours=8))
+    app.schedule_session(
+        lead,
+        ScheduleSession(
+            journey_id=journey_id, planned_start=start, planned_end=start + timedelta(hours=8)
+        ),
+    )
 
 
 def test_no_session_is_scheduled_when_every_facilitator_on_the_care_team_lost_the_role(
@@ -100,7 +149,10 @@ def test_no_session_is_scheduled_when_every_facilitator_on_the_care_team_lost_th
     start = datetime.now(UTC) + timedelta(days=7)
     with pytest.raises(RuleViolation) as refused:
         app.schedule_session(
-            staff[Role.CLINICAL_LEAD], journey_id, start, start + timedelta(hours=8)
+            staff[Role.CLINICAL_LEAD],
+            ScheduleSession(
+                journey_id=journey_id, planned_start=start, planned_end=start + timedelta(hours=8)
+            ),
         )
     assert refused.value.reason == "no_facilitator_on_care_team"
     assert refused.value.details["blockers"] == ["no_facilitator_on_care_team"]
@@ -114,29 +166,40 @@ def test_a_session_cannot_be_rescheduled_or_held_with_a_facilitator_who_lost_the
     start = two_days_ago()
     session_id = app.schedule_session(
         lead,
-        journey_id,
-        start,
-        start + timedelta(hours=8),
-        [facilitator],
-        occurred_at=start - timedelta(hours=1),
+        ScheduleSession(
+            journey_id=journey_id,
+            planned_start=start,
+            planned_end=start + timedelta(hours=8),
+            facilitator_ids=[facilitator],
+            occurred_at=start - timedelta(hours=1),
+        ),
     ).created_id
     assert session_id is not None
     revoke(app, staff, facilitator, Role.FACILITATOR)
     later = datetime.now(UTC) + timedelta(days=3)
     with pytest.raises(RuleViolation) as refused:
         app.reschedule_session(
-            lead, journey_id, session_id, later, later + timedelta(hours=8), "Room taken"
+            lead,
+            RescheduleSession(
+                journey_id=journey_id,
+                session_id=session_id,
+                planned_start=later,
+                planned_end=later + timedelta(hours=8),
+                reason="Room taken",
+            ),
         )
     assert refused.value.reason == "practitioner_lacks_role"
     with pytest.raises(RuleViolation) as refused:
         app.record_session_outcome(
             lead,
-            journey_id,
-            session_id,
-            start,
-            start + timedelta(hours=8),
-            [facilitator],
-            [initial_dose(start + timedelta(minutes=10))],
+            RecordSessionOutcome(
+                journey_id=journey_id,
+                session_id=session_id,
+                started_at=start,
+                ended_at=start + timedelta(hours=8),
+                facilitator_ids=[facilitator],
+                doses=[initial_dose(start + timedelta(minutes=10))],
+            ),
         )
     assert refused.value.reason == "practitioner_lacks_role"
     assert refused.value.details["practitioner_id"] == str(facilitator)
@@ -153,12 +216,14 @@ def test_follow_ups_are_never_given_to_a_therapist_who_lost_the_role(
     with pytest.raises(RuleViolation) as refused:
         app.record_session_outcome(
             staff[Role.FACILITATOR],
-            journey_id,
-            session_id,
-            start,
-            start + timedelta(hours=8),
-            [staff.id(Role.FACILITATOR)],
-            [initial_dose(start + timedelta(minutes=10))],
+            RecordSessionOutcome(
+                journey_id=journey_id,
+                session_id=session_id,
+                started_at=start,
+                ended_at=start + timedelta(hours=8),
+                facilitator_ids=[staff.id(Role.FACILITATOR)],
+                doses=[initial_dose(start + timedelta(minutes=10))],
+            ),
         )
     assert refused.value.reason == "practitioner_lacks_role"
     assert refused.value.details == {
@@ -173,11 +238,21 @@ def test_a_practitioner_who_lost_a_role_cannot_join_a_care_team_in_it(
 ) -> None:
     journey_id = ready_journey(app, staff, "CW-TEAM")
     lead = staff[Role.CLINICAL_LEAD]
-    app.unassign_care_team_member(lead, journey_id, staff.id(Role.FACILITATOR), "Rotation")
+    app.unassign_care_team_member(
+        lead,
+        UnassignCareTeamMember(
+            journey_id=journey_id, practitioner_id=staff.id(Role.FACILITATOR), reason="Rotation"
+        ),
+    )
     revoke(app, staff, staff.id(Role.FACILITATOR), Role.FACILITATOR)
     with pytest.raises(RuleViolation) as refused:
         app.assign_care_team_member(
-            lead, journey_id, staff.id(Role.FACILITATOR), CareRole.FACILITATOR
+            lead,
+            AssignCareTeamMember(
+                journey_id=journey_id,
+                practitioner_id=staff.id(Role.FACILITATOR),
+                role=CareRole.FACILITATOR,
+            ),
         )
     assert refused.value.reason == "practitioner_lacks_role"
 
@@ -208,11 +283,26 @@ def test_a_care_team_member_who_lost_the_role_shows_as_lacking_it_until_replaced
     exported = app.export_journey(staff[Role.AUDITOR], journey_id)["journey"]
     assert sum(member["lacks_role"] for member in exported["care_team"]) == 2
 
-    app.grant_role(staff[Role.ADMIN], staff.id(Role.CLINICAL_LEAD), Role.FACILITATOR, "Trained")
+    app.grant_role(
+        staff[Role.ADMIN],
+        GrantRole(
+            practitioner_id=staff.id(Role.CLINICAL_LEAD), role=Role.FACILITATOR, reason="Trained"
+        ),
+    )
     for gone in (first, second):
-        app.unassign_care_team_member(lead, journey_id, gone, "Lost the facilitator role")
+        app.unassign_care_team_member(
+            lead,
+            UnassignCareTeamMember(
+                journey_id=journey_id, practitioner_id=gone, reason="Lost the facilitator role"
+            ),
+        )
     app.assign_care_team_member(
-        lead, journey_id, staff.id(Role.CLINICAL_LEAD), CareRole.FACILITATOR
+        lead,
+        AssignCareTeamMember(
+            journey_id=journey_id,
+            practitioner_id=staff.id(Role.CLINICAL_LEAD),
+            role=CareRole.FACILITATOR,
+        ),
     )
     state = app.get_journey(lead, journey_id)
     assert [m["lacks_role"] for m in state["care_team"]] == [False, False]

@@ -7,6 +7,7 @@ import pytest
 from casework.application import Casework
 from casework.errors import Forbidden, InvalidInput, RuleViolation
 from casework.journey import Journey
+from casework.journey.commands import RecordScreeningDecision
 from casework.journey.values import ScreeningOutcome
 from casework.roles import Role
 from casework.vault import ENVELOPE_PREFIX
@@ -20,7 +21,10 @@ LATER = date.today() + timedelta(days=90)
 def decide(app: Casework, staff: Staff, outcome: ScreeningOutcome, **fields: object) -> None:
     journey_id = open_journey(app, staff)
     app.record_screening_decision(
-        staff[Role.CLINICAL_LEAD], journey_id, outcome, ELIGIBLE_CRITERIA, **fields
+        staff[Role.CLINICAL_LEAD],
+        RecordScreeningDecision(
+            journey_id=journey_id, outcome=outcome, criteria=ELIGIBLE_CRITERIA, **fields
+        ),
     )
 
 
@@ -30,13 +34,15 @@ def test_screening_decision_records_criteria_decider_co_signer_and_validity(
     journey_id = open_journey(app, staff)
     app.record_screening_decision(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        ScreeningOutcome.ELIGIBLE_WITH_CONDITIONS,
-        ELIGIBLE_CRITERIA,
-        rationale="Blood pressure borderline",
-        conditions=["BP check on the day"],
-        co_signer_id=staff.id(Role.FACILITATOR),
-        valid_until=LATER,
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.ELIGIBLE_WITH_CONDITIONS,
+            criteria=ELIGIBLE_CRITERIA,
+            rationale="Blood pressure borderline",
+            conditions=["BP check on the day"],
+            co_signer_id=staff.id(Role.FACILITATOR),
+            valid_until=LATER,
+        ),
     )
     event = list(app.events.get(journey_id))[-1]
     assert isinstance(event, Journey.ScreeningDecisionRecorded)
@@ -86,10 +92,12 @@ def test_a_deferred_decision_puts_the_journey_in_screening(app: Casework, staff:
     journey_id = open_journey(app, staff)
     app.record_screening_decision(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        ScreeningOutcome.DEFERRED,
-        ELIGIBLE_CRITERIA,
-        rationale="Re-screen after medication change",
+        RecordScreeningDecision(
+            journey_id=journey_id,
+            outcome=ScreeningOutcome.DEFERRED,
+            criteria=ELIGIBLE_CRITERIA,
+            rationale="Re-screen after medication change",
+        ),
     )
     assert app.get_journey(staff[Role.CLINICAL_LEAD], journey_id)["phase"] == "screening"
 
@@ -101,7 +109,13 @@ def test_only_a_clinical_lead_records_a_screening_decision(
     journey_id = open_journey(app, staff)
     with pytest.raises(Forbidden):
         app.record_screening_decision(
-            staff[role], journey_id, ScreeningOutcome.ELIGIBLE, ELIGIBLE_CRITERIA, valid_until=LATER
+            staff[role],
+            RecordScreeningDecision(
+                journey_id=journey_id,
+                outcome=ScreeningOutcome.ELIGIBLE,
+                criteria=ELIGIBLE_CRITERIA,
+                valid_until=LATER,
+            ),
         )
 
 

@@ -10,6 +10,7 @@ import pytest
 from casework.application import Casework
 from casework.errors import InvalidInput, RuleViolation
 from casework.journey import Journey
+from casework.journey.commands import PauseJourney, RecordSessionOutcome, WithdrawConsent
 from casework.journey.values import ConsentKind
 from casework.roles import Role
 from casework.vault import ENVELOPE_PREFIX
@@ -30,7 +31,10 @@ def hold(app: Casework, staff: Staff, journey_id: UUID, **overrides: Any) -> UUI
         "doses": [initial_dose(THREE_DAYS_AGO + timedelta(minutes=5))],
         **overrides,
     }
-    app.record_session_outcome(staff[Role.FACILITATOR], journey_id, session_id, **outcome)
+    app.record_session_outcome(
+        staff[Role.FACILITATOR],
+        RecordSessionOutcome(journey_id=journey_id, session_id=session_id, **outcome),
+    )
     return session_id
 
 
@@ -103,7 +107,10 @@ def test_a_session_ending_before_it_starts_is_refused(app: Casework, staff: Staf
 
 def test_supportive_touch_needs_active_touch_consent(app: Casework, staff: Staff) -> None:
     journey_id = ready_journey(app, staff)
-    app.withdraw_consent(staff[Role.FACILITATOR], journey_id, ConsentKind.SUPPORTIVE_TOUCH)
+    app.withdraw_consent(
+        staff[Role.FACILITATOR],
+        WithdrawConsent(journey_id=journey_id, kind=ConsentKind.SUPPORTIVE_TOUCH),
+    )
     with pytest.raises(RuleViolation) as refused:
         hold(app, staff, journey_id, supportive_touch_used=True, touch_areas=["hand"])
     assert refused.value.reason == "touch_consent_missing"
@@ -127,12 +134,14 @@ def test_a_research_protocol_needs_two_facilitators(app: Casework) -> None:
     session_id = app.get_journey(staff[Role.FACILITATOR], journey_id)["sessions"][0]["session_id"]
     app.record_session_outcome(
         staff[Role.FACILITATOR],
-        journey_id,
-        session_id,
-        THREE_DAYS_AGO,
-        THREE_DAYS_AGO + timedelta(hours=8),
-        both,
-        [initial_dose(THREE_DAYS_AGO)],
+        RecordSessionOutcome(
+            journey_id=journey_id,
+            session_id=session_id,
+            started_at=THREE_DAYS_AGO,
+            ended_at=THREE_DAYS_AGO + timedelta(hours=8),
+            facilitator_ids=both,
+            doses=[initial_dose(THREE_DAYS_AGO)],
+        ),
     )
     assert app.get_journey(staff[Role.FACILITATOR], journey_id)["sessions"][0]["status"] == "held"
 
@@ -142,20 +151,24 @@ def test_a_session_cannot_be_held_while_paused(app: Casework, staff: Staff) -> N
     session_id = schedule(app, staff, journey_id, THREE_DAYS_AGO)
     app.pause_journey(
         staff[Role.CLINICAL_LEAD],
-        journey_id,
-        "Crisis",
-        date.today() + timedelta(days=7),
-        ["Stable"],
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Crisis",
+            review_date=date.today() + timedelta(days=7),
+            conditions_to_resume=["Stable"],
+        ),
     )
     with pytest.raises(RuleViolation) as refused:
         app.record_session_outcome(
             staff[Role.FACILITATOR],
-            journey_id,
-            session_id,
-            THREE_DAYS_AGO,
-            THREE_DAYS_AGO + timedelta(hours=8),
-            [staff.id(Role.FACILITATOR)],
-            [initial_dose(THREE_DAYS_AGO)],
+            RecordSessionOutcome(
+                journey_id=journey_id,
+                session_id=session_id,
+                started_at=THREE_DAYS_AGO,
+                ended_at=THREE_DAYS_AGO + timedelta(hours=8),
+                facilitator_ids=[staff.id(Role.FACILITATOR)],
+                doses=[initial_dose(THREE_DAYS_AGO)],
+            ),
         )
     assert refused.value.reason == "journey_paused"
 

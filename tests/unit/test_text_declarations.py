@@ -15,6 +15,7 @@ import casework.application  # noqa: F401  (every aggregate, so every event clas
 from casework.application import Casework
 from casework.chain import ChainedAggregate
 from casework.journey import Journey
+from casework.journey.commands import CloseJourney, PauseJourney, ResumeJourney
 from casework.personal import label, reveal_payload, text_fields
 from casework.roles import Role
 from casework.vault import ERASED, UNREADABLE
@@ -94,10 +95,16 @@ def test_every_string_a_whole_journey_stores_lies_at_a_declared_path(
     hold_session(app, staff, journey_id, datetime.now(UTC) - timedelta(days=2))
     lead = staff[Role.CLINICAL_LEAD]
     app.pause_journey(
-        lead, journey_id, "Grief", datetime.now(UTC).date() + timedelta(days=9), ["x"]
+        lead,
+        PauseJourney(
+            journey_id=journey_id,
+            reason="Grief",
+            review_date=datetime.now(UTC).date() + timedelta(days=9),
+            conditions_to_resume=["x"],
+        ),
     )
-    app.resume_journey(lead, journey_id, "Better")
-    app.close_journey(lead, journey_id, "Done")
+    app.resume_journey(lead, ResumeJourney(journey_id=journey_id, rationale="Better"))
+    app.close_journey(lead, CloseJourney(journey_id=journey_id, reason="Done"))
     undeclared = set()
     for notification in app.recorder.select_notifications(start=1, limit=10_000):
         event = app.mapper.to_domain_event(notification)

@@ -11,25 +11,30 @@ from casework.base import CaseworkBase, Written
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.clock import local_date
+from casework.commands import EraseClient, RecordClientDetails
 from casework.errors import NotFound, RuleViolation
 from casework.journey import Journey
-from casework.permissions import acting_role
+from casework.permissions import Read, acting_role
 from casework.personal import reveal_payload
 from casework.refusals import Refusal
 from casework.roles import Actor
 
 
-class ClientCommands(CaseworkBase):
+class ClientService(CaseworkBase):
     """Record and read a client's details; erase them after the retention period."""
 
     # -- clients: identifying details and erasure ------------------------------------------
 
-    def record_client_details(
-        self, actor: Actor, client_id: UUID, details: dict[str, str | None]
-    ) -> Written:
+    def record_client_details(self, actor: Actor, command: RecordClientDetails) -> Written:
         """Record (or replace) a client's identifying details, each sealed under its key."""
-        acting = self._acting(actor, "record_client_details", None)
-        client = self._client(actor, client_id)
+        acting = self._acting(actor, command)
+        client = self._client(actor, command.client_id)
+        details = {
+            "name": command.name,
+            "date_of_birth": command.date_of_birth.isoformat(),
+            "contact": command.contact,
+            "support_contact": command.support_contact,
+        }
         sealed = self._sealed(client.clinic_id, client.id, Client.DetailsRecorded, details=details)
         client.record_details(*acting, details=sealed["details"])
         return self._save(client)
@@ -38,7 +43,7 @@ class ClientCommands(CaseworkBase):
         self, actor: Actor, client_id: UUID, purpose: Purpose | None = None
     ) -> dict[str, Any]:
         """Return a client's pseudonym, journeys and details (logged as a read of each journey)."""
-        acting_role(actor, "read_journey")
+        acting_role(actor, Read.JOURNEY)
         client = self._client(actor, client_id)
         journeys = dict.fromkeys(client.journey_ids, client.id)
         self.record_accesses(actor, journeys, "client_details", purpose)
@@ -58,16 +63,14 @@ class ClientCommands(CaseworkBase):
         }
         return described
 
-    def erase_client(
-        self, actor: Actor, client_id: UUID, reason: str, retention_override: str | None = None
-    ) -> Written:
+    def erase_client(self, actor: Actor, command: EraseClient) -> Written:
         """Destroy the client's key: every sealed value of the client reads as erased from now.
 
         Refused while the clinic's retention period, counted from the client's last journey
         closure, runs (or while a journey is open), unless `retention_override` says why.
         """
-        acting = self._acting(actor, "erase_client", None)
-        client = self._client(actor, client_id)
+        acting = self._acting(actor, command)
+        client = self._client(actor, command.client_id)
         if client.erased_at is not None:
             self.vault.destroy(client.id)  # finish an erasure whose key outlived its event
             raise RuleViolation(Refusal.CLIENT_ALREADY_ERASED, "The client was erased already.")
@@ -75,7 +78,7 @@ class ClientCommands(CaseworkBase):
         ends_on = self._retention_ends_on(client, clinic)
         today = local_date(acting.occurred_at, clinic.time_zone)
         ends_on_text = None if ends_on is None else ends_on.isoformat()
-        if (ends_on is None or today < ends_on) and not (retention_override or "").strip():
+        if (ends_on is None or today < ends_on) and not (command.retention_override or "").strip():
             until = "until every journey is closed" if ends_on is None else f"until {ends_on}"
             raise RuleViolation(
                 Refusal.RETENTION_PERIOD_RUNNING,
@@ -84,9 +87,9 @@ class ClientCommands(CaseworkBase):
             )
         client.erase(
             *acting,
-            reason=reason,
+            reason=command.reason,
             retention_ends_on=ends_on_text,
-            retention_override=retention_override,
+            retention_override=command.retention_override,
         )
         written = self._save(client)
         self.vault.destroy(client.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 from casework.access_token import AccessToken, new_token_secret, token_id_for
@@ -14,115 +13,97 @@ from casework.clinic import (
     validate_time_zone,
 )
 from casework.clock import utc_now
+from casework.commands import GrantRole, RegisterClinic, RegisterPractitioner, RevokeRole
 from casework.errors import InvalidInput, NotFound, RuleViolation
+from casework.permissions import Read, acting_role
 from casework.practitioner import Practitioner
 from casework.refusals import Refusal
 from casework.roles import OPERATOR, Acting, Actor, Role
 
 
-class StaffCommands(CaseworkBase):
+class StaffService(CaseworkBase):
     """Register clinics and staff; grant and revoke roles; issue and check tokens."""
 
     # -- clinics, staff and tokens ---------------------------------------------------------
 
-    def register_clinic(
-        self,
-        name: str,
-        time_zone: str,
-        admin_display_name: str,
-        follow_up_schedule: list[dict[str, Any]] | None = None,
-        min_facilitators: int = 1,
-        retention_years: int = 10,
-        clinic_id: UUID | None = None,
-        admin_id: UUID | None = None,
-    ) -> tuple[Written, UUID]:
+    def register_clinic(self, command: RegisterClinic) -> tuple[Written, UUID]:
         """Register a clinic and its first admin (the operator acts); return it and the admin id."""
         acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
+        schedule = command.follow_up_schedule
         clinic = Clinic(
             *acting,
-            name=name,
-            time_zone=validate_time_zone(time_zone),
+            name=command.name,
+            time_zone=validate_time_zone(command.time_zone),
             follow_up_schedule=validate_follow_up_schedule(
-                DEFAULT_FOLLOW_UP_SCHEDULE if follow_up_schedule is None else follow_up_schedule
+                DEFAULT_FOLLOW_UP_SCHEDULE if schedule is None else schedule
             ),
-            min_facilitators=min_facilitators,
-            retention_years=retention_years,
-            id=clinic_id or uuid4(),
+            min_facilitators=command.min_facilitators,
+            retention_years=command.retention_years,
+            id=command.clinic_id or uuid4(),
         )
         admin = Practitioner(
             *acting,
             clinic_id=clinic.id,
-            display_name=admin_display_name,
+            display_name=command.admin_display_name,
             roles=[Role.ADMIN.value],
             credentials=[],
             modalities=[],
-            id=admin_id or uuid4(),
+            id=command.admin_id or uuid4(),
         )
         return self._save(admin, clinic), admin.id  # the clinic last: it answers
 
-    def register_practitioner(
-        self,
-        actor: Actor,
-        display_name: str,
-        roles: list[Role],
-        credentials: list[dict[str, Any]],
-        modalities: list[str],
-        practitioner_id: UUID | None = None,
-    ) -> Written:
+    def register_practitioner(self, actor: Actor, command: RegisterPractitioner) -> Written:
         """Register a staff member of the actor's clinic."""
-        acting = self._acting(actor, "register_practitioner", None)
+        acting = self._acting(actor, command)
         practitioner = Practitioner(
             *acting,
             clinic_id=actor.clinic_id,
-            display_name=display_name,
-            roles=sorted({role.value for role in roles}),
-            credentials=credentials,
-            modalities=modalities,
-            id=practitioner_id or uuid4(),
+            display_name=command.display_name,
+            roles=sorted({role.value for role in command.roles}),
+            credentials=command.credentials,
+            modalities=command.modalities,
+            id=command.practitioner_id or uuid4(),
         )
         return self._save(practitioner)
 
-    def grant_role(
-        self, actor: Actor | None, practitioner_id: UUID, role: Role, reason: str
-    ) -> Written:
+    def grant_role(self, actor: Actor | None, command: GrantRole) -> Written:
         """Give a practitioner another role, for a reason (another admin, or the operator: None)."""
-        acting, practitioner = self._role_change(actor, "grant_role", practitioner_id, reason)
-        practitioner.grant_role(*acting, role=role, reason=reason)
+        acting, practitioner = self._role_change(actor, command)
+        practitioner.grant_role(*acting, role=command.role, reason=command.reason)
         return self._save(practitioner)
 
-    def revoke_role(
-        self, actor: Actor | None, practitioner_id: UUID, role: Role, reason: str
-    ) -> Written:
+    def revoke_role(self, actor: Actor | None, command: RevokeRole) -> Written:
         """Take a role away from a practitioner, for a reason (another admin, or the operator)."""
-        acting, practitioner = self._role_change(actor, "revoke_role", practitioner_id, reason)
-        practitioner.revoke_role(*acting, role=role, reason=reason)
+        acting, practitioner = self._role_change(actor, command)
+        practitioner.revoke_role(*acting, role=command.role, reason=command.reason)
         return self._save(practitioner)
 
     def _role_change(
-        self, actor: Actor | None, command: str, practitioner_id: UUID, reason: str
+        self, actor: Actor | None, command: GrantRole | RevokeRole
     ) -> tuple[Acting, Practitioner]:
         """Return who changes a role and whose: never one's own, always with a reason.
 
         `actor` None is the operator, who may change the roles of any clinic's practitioner.
         """
+        practitioner_id = command.practitioner_id
         if actor is None:
             acting = Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
             practitioner = self._get(Practitioner, practitioner_id)
         else:
-            acting = self._acting(actor, command, None)
+            acting = self._acting(actor, command)
             practitioner = self._practitioner(actor.clinic_id, practitioner_id)
             if practitioner_id == actor.practitioner_id:
                 raise RuleViolation(
                     Refusal.CANNOT_CHANGE_OWN_ROLES,
                     "Nobody changes their own roles: another admin, or the operator, does.",
                 )
-        if not reason.strip():
+        if not command.reason.strip():
             raise InvalidInput.field("reason", "Say why the role changes.")
         return acting, practitioner
 
     def get_practitioner(self, actor: Actor, practitioner_id: UUID) -> Practitioner:
         """Return a practitioner of the actor's clinic."""
-        self._acting(actor, "read_practitioner", None)
+        acting_role(actor, Read.PRACTITIONER)
         return self._practitioner(actor.clinic_id, practitioner_id)
 
     def get_clinic(self, clinic_id: UUID) -> Clinic:
