@@ -14,8 +14,9 @@ import click
 from flask.cli import with_appcontext
 
 from api.services import casework
-from casework.integrity import IntegrityReport, SealingRefused
+from casework.integrity_report import IntegrityReport
 from casework.offline import verify_export
+from casework.sealing import SealingRefused
 from casework.signing import Signer, Verifier, new_signing_key
 from casework.vault import new_key_text
 

@@ -31,7 +31,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from api.readiness import ReadinessMetric
-from casework.integrity import sealing_status
+from casework.sealing import sealing_status
 from projections.status import projection_status
 
 REQUEST_ID_HEADER = "X-Request-Id"

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.errors import StoreOutage
-from casework.integrity import sealing_status
+from casework.sealing import sealing_status
 from projections.status import projection_status
 from projections.tables import readiness_checks
 

@@ -13,7 +13,8 @@ from uuid import UUID
 
 from casework.chain import link_over
 from casework.checkpoints import LoggedLink, proves_head, signature_problem
-from casework.integrity import Break, IntegrityReport, ReadEvent, check_link
+from casework.integrity import ReadEvent, check_link
+from casework.integrity_report import Break, IntegrityReport
 from casework.signing import Verifier
 
 

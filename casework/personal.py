@@ -21,7 +21,7 @@ from casework.chain import ChainedAggregate
 from casework.client import TEXT_FIELDS as CLIENT_TEXT_FIELDS
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
-from casework.journey.aggregate import TEXT_FIELDS as JOURNEY_TEXT_FIELDS
+from casework.journey.events import TEXT_FIELDS as JOURNEY_TEXT_FIELDS
 from casework.practitioner import Practitioner
 from casework.text_fields import TextFields, at_path
 from casework.vault import VaultReader

@@ -11,19 +11,15 @@ from casework.checkpoints import LOG_SCOPE, Checkpoint
 from casework.clock import aware, utc_now
 from casework.errors import NotFound
 from casework.export import exported_events
-from casework.integrity import (
-    IntegrityReport,
-    check_history,
-    check_stream,
-    newest_checkpoint,
-    seal_log,
-)
+from casework.integrity import check_history, check_stream
+from casework.integrity_report import IntegrityReport
 from casework.journey import Journey
 from casework.journey.state import describe_journey
 from casework.permissions import Read, acting_role
 from casework.personal import reveal_exported
 from casework.role_checks import RoleChecks
 from casework.roles import Actor
+from casework.sealing import newest_checkpoint, seal_log
 
 
 class RecordReads(RoleChecks):

@@ -26,7 +26,7 @@ from api.schemas.reads import (
 from api.services import casework
 from casework.checkpoints import Checkpoint
 from casework.errors import NotFound
-from casework.integrity import IntegrityReport
+from casework.integrity_report import IntegrityReport
 from casework.permissions import Read, acting_role
 from projections import queries
 from projections.pages import Page

@@ -17,7 +17,7 @@ from api.read_models import read_models
 from api.readiness import readiness
 from api.resources.blueprint import Blueprint
 from api.services import casework
-from casework.integrity import SealingStatus, sealing_status
+from casework.sealing import SealingStatus, sealing_status
 from projections.status import projection_status
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")

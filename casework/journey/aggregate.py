@@ -7,8 +7,6 @@ replay. Intake, which creates the journey, is the library's `@event` on `__init_
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -18,8 +16,9 @@ from eventsourcing.domain import event
 from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.journey import events
-from casework.journey.corrections import correctable_fields, corrected_value
+from casework.journey.corrections import check_corrected_times, correction_of
 from casework.journey.followups import plan_follow_ups
+from casework.journey.readiness import STATUS_REFUSALS, session_blockers
 from casework.journey.rules import (
     adverse_event_values,
     check_doses,
@@ -36,11 +35,8 @@ from casework.journey.times import (
     check_session_start,
     check_valid_until,
     check_withdrawal_after_consent,
-    latest_screening,
-    record_time_violations,
 )
 from casework.journey.values import (
-    ELIGIBLE_OUTCOMES,
     Addendum,
     CareRole,
     CareTeamMember,
@@ -53,7 +49,6 @@ from casework.journey.values import (
     FollowUp,
     OutreachChannel,
     OutreachOutcome,
-    Phase,
     PreparationSession,
     Recorded,
     SafetyPlan,
@@ -65,20 +60,6 @@ from casework.journey.values import (
 )
 from casework.refusals import Refusal
 from casework.roles import Acting
-from casework.text_fields import TextFields
-
-_REFUSALS_BY_STATUS = {
-    Status.PAUSED: (
-        Refusal.JOURNEY_PAUSED,
-        "The journey is paused: no sessions until it is resumed.",
-    ),
-    Status.STOPPED: (
-        Refusal.JOURNEY_STOPPED,
-        "The journey was stopped: no further sessions.",
-    ),
-    Status.WITHDRAWN: (Refusal.CLIENT_WITHDREW, "The client withdrew: no further sessions."),
-}
-
 
 _REFUSALS_BY_SESSION_STATUS = {
     SessionStatus.HELD: Refusal.SESSION_HELD,
@@ -309,38 +290,8 @@ class Journey(ChainedAggregate):
 
     # -- sessions --------------------------------------------------------------------------
 
-    def session_blockers(self, on: date, at: datetime | None = None) -> list[Refusal]:
-        """Return the reason codes that keep a session on `on` (starting `at`) from being scheduled.
-
-        The screening that counts is the one in force at `at`: the latest by clinical time.
-        """
-        blockers: list[Refusal] = []
-        if self.status is Status.CLOSED:
-            return [Refusal.JOURNEY_CLOSED]
-        if self.status in _REFUSALS_BY_STATUS:
-            blockers.append(_REFUSALS_BY_STATUS[self.status][0])
-        # None in force yet, but some decided later: check_session_start names that.
-        latest = latest_screening(self.screening_decisions, at) or latest_screening(
-            self.screening_decisions
-        )
-        if latest is None:
-            blockers.append(Refusal.SCREENING_MISSING)
-        elif latest.outcome not in ELIGIBLE_OUTCOMES:
-            blockers.append(Refusal.SCREENING_NOT_ELIGIBLE)
-        elif latest.valid_until is None or latest.valid_until < on:
-            blockers.append(Refusal.SCREENING_EXPIRED)
-        if not self.preparation_sessions:
-            blockers.append(Refusal.PREPARATION_MISSING)
-        if self.active_consent(ConsentKind.TREATMENT) is None:
-            blockers.append(Refusal.TREATMENT_CONSENT_MISSING)
-        if self.safety_plan is None:
-            blockers.append(Refusal.SAFETY_PLAN_MISSING)
-        if not any(m.role == CareRole.FACILITATOR.value for m in self.care_team):
-            blockers.append(Refusal.NO_FACILITATOR_ON_CARE_TEAM)
-        return blockers
-
     def _check_can_schedule(self, on: date, at: datetime) -> None:
-        blockers = self.session_blockers(on, at)
+        blockers = session_blockers(self, on, at)
         if blockers:
             raise RuleViolation(
                 blockers[0],
@@ -609,61 +560,14 @@ class Journey(ChainedAggregate):
     ) -> None:
         """Correct one field of an earlier entry (allowed after closure); the original remains.
 
-        A corrected time or date passes the same checks as the original entry: the correction is
-        tried on a copy of the journey (dates judged in the clinic's `time_zone`), and refused
-        with the first contradiction it would add.
+        A corrected time or date passes the same checks as the original entry (dates judged in
+        the clinic's `time_zone`): casework.journey.corrections says how.
         """
         self._check_after_intake(acting)
-        entry_type = type(entry).__name__
-        if field not in correctable_fields(type(entry)):
-            fields = ", ".join(correctable_fields(type(entry))) or "none"
-            raise InvalidInput.field("field", f"Correctable fields of a {entry_type}: {fields}.")
-        original = self._current_value(entry, field)
-        value = corrected_value(field, original, new_value)
-        if value == original:
-            raise InvalidInput.field("new_value", "Same as the value recorded now.")
-        correction = {
-            "corrected_version": entry.originator_version,
-            "entry_type": entry_type,
-            "field": field,
-            "original_value": original,
-            "new_value": value,
-            "reason": reason,
-        }
-        if isinstance(value, date):  # a datetime is a date too
-            self._check_corrected_times(acting, correction, time_zone)
+        correction = correction_of(self, entry, field, new_value, reason)
+        if isinstance(correction["new_value"], date):  # a datetime is a date too
+            check_corrected_times(self, acting, correction, time_zone)
         self._trigger(self.CorrectionRecorded, acting, **correction)
-
-    def _check_corrected_times(
-        self, acting: Acting, correction: dict[str, Any], time_zone: str
-    ) -> None:
-        before = record_time_violations(self, time_zone)
-        trial = copy.deepcopy(self)
-        trial._trigger(trial.CorrectionRecorded, acting, **correction)
-        # Which screening is in force follows from the decisions' clinical times: a correction
-        # that moves one past another is a new decision, recorded as one (read models rely on it).
-        if _in_force(self) != _in_force(trial):
-            raise RuleViolation(
-                Refusal.CORRECTION_CHANGES_SCREENING_IN_FORCE,
-                "The corrected time would change which screening decision is in force: "
-                "record a new decision instead.",
-            )
-        added = sorted(record_time_violations(trial, time_zone) - before, key=str)
-        if added:
-            reason = added[0][0]
-            raise RuleViolation(
-                reason,
-                f"The corrected {correction['field']} would contradict the record ({reason}).",
-            )
-
-    def _current_value(self, entry: Any, field: str) -> Any:
-        for correction in reversed(self.corrections):
-            if (
-                correction.corrected_version == entry.originator_version
-                and correction.field == field
-            ):
-                return correction.new_value
-        return getattr(entry, field)
 
     def record_addendum(self, acting: Acting, entry_version: int, text: str) -> None:
         """Add text to an earlier entry (allowed after closure); the entry stays as it was."""
@@ -673,18 +577,6 @@ class Journey(ChainedAggregate):
                 "entry_version", f"The journey has entries 1 to {self.version}."
             )
         self._trigger(self.AddendumRecorded, acting, entry_version=entry_version, text=text)
-
-    def _records(self) -> Iterator[tuple[Any, Recorded]]:
-        """Yield every record of the state with the who-and-when of the entry that made it."""
-        yield self, self.intake
-        yield from ((m, m.assigned) for m in self.care_team)
-        yield from ((d, d.decided) for d in self.screening_decisions)
-        yield from ((c, c.given) for c in self.consents)
-        yield from ((p, p.held) for p in self.preparation_sessions)
-        yield from ((p, p.recorded) for p in self.safety_plans)
-        yield from ((s, s.outcome) for s in self.sessions.values() if s.outcome is not None)
-        yield from ((c, c.contacted) for c in self.contacts)
-        yield from ((d, d.decided) for d in self.decisions)
 
     # -- state checks shared by the commands -----------------------------------------------
 
@@ -706,85 +598,8 @@ class Journey(ChainedAggregate):
 
     def _check_not_ended(self) -> None:
         if self.status in (Status.STOPPED, Status.WITHDRAWN):
-            raise RuleViolation(*_REFUSALS_BY_STATUS[self.status])
+            raise RuleViolation(*STATUS_REFUSALS[self.status])
 
     def _check_sessions_allowed(self) -> None:
-        if self.status in _REFUSALS_BY_STATUS:
-            raise RuleViolation(*_REFUSALS_BY_STATUS[self.status])
-
-    def phase_on(self, today: date) -> Phase:
-        """Return where the journey stands in PRODUCT.md's state machine on `today`."""
-        if self.status is Status.CLOSED:
-            return Phase.CLOSED
-        if self.status is Status.PAUSED:
-            return Phase.PAUSED
-        statuses = {session.status for session in self.sessions.values()}
-        if SessionStatus.SCHEDULED.value in statuses:
-            return Phase.IN_SESSIONS
-        if SessionStatus.HELD.value in statuses:
-            return Phase.INTEGRATION
-        if not self.screening_decisions:
-            return Phase.INTAKE
-        latest = latest_screening(self.screening_decisions)
-        if latest is None or latest.outcome not in ELIGIBLE_OUTCOMES:
-            return Phase.SCREENING
-        return Phase.PREPARATION if self.session_blockers(today) else Phase.READY
-
-
-def _in_force(journey: Journey) -> int | None:
-    latest = latest_screening(journey.screening_decisions)
-    return None if latest is None else latest.decided.version
-
-
-TEXT_FIELDS: dict[type[Any], TextFields] = {
-    Journey.Event: TextFields(coded=("actor_role",)),
-    Journey.IntakeRecorded: TextFields(
-        personal=("referral_source", "primary_need", "existing_support"),
-        coded=("client_pseudonym",),
-    ),
-    Journey.CareTeamMemberAssigned: TextFields(coded=("role",)),
-    Journey.CareTeamMemberUnassigned: TextFields(personal=("reason",)),
-    Journey.ScreeningDecisionRecorded: TextFields(
-        personal=("criteria[].category", "criteria[].note", "rationale", "conditions[]"),
-        coded=("outcome", "criteria[].result"),
-    ),
-    Journey.ConsentGiven: TextFields(personal=("scope[]", "notes"), coded=("kind",)),
-    Journey.ConsentWithdrawn: TextFields(personal=("reason",), coded=("kind",)),
-    Journey.PreparationSessionRecorded: TextFields(personal=("topics[]", "notes")),
-    Journey.SafetyPlanRecorded: TextFields(
-        personal=("emergency_contact", "transport_plan", "overnight_plan", "notes")
-    ),
-    Journey.SessionScheduled: TextFields(personal=("location",)),
-    Journey.SessionRescheduled: TextFields(personal=("reason",)),
-    Journey.SessionCancelled: TextFields(personal=("reason",)),
-    Journey.SessionOutcomeRecorded: TextFields(
-        personal=(
-            "doses[].reason",
-            "touch_areas[]",
-            "adverse_event.description",
-            "adverse_event.action_taken",
-            "notes",
-        ),
-        coded=(
-            "doses[].kind",
-            "adverse_event.severity",
-            "follow_ups[].kind",
-            "follow_ups[].label",  # the clinic's schedule, not the client's
-            "follow_ups[].owner_role",
-        ),
-    ),
-    Journey.ContactRecorded: TextFields(personal=("notes",), coded=("kind",)),
-    Journey.OutreachRecorded: TextFields(personal=("notes",), coded=("channel", "outcome")),
-    Journey.JourneyPaused: TextFields(personal=("reason", "conditions_to_resume[]")),
-    Journey.JourneyResumed: TextFields(personal=("rationale",)),
-    Journey.JourneyStopped: TextFields(personal=("rationale",)),
-    Journey.ClientWithdrew: TextFields(personal=("reason",)),
-    Journey.JourneyClosed: TextFields(personal=("reason",)),
-    Journey.CorrectionRecorded: TextFields(
-        personal=("reason",),
-        coded=("entry_type", "field"),
-        corrected=("original_value", "new_value"),
-    ),
-    Journey.AddendumRecorded: TextFields(personal=("text",)),
-}
-"""Every journey event's text: personal (sealed under the client's key) or coded (plain)."""
+        if self.status in STATUS_REFUSALS:
+            raise RuleViolation(*STATUS_REFUSALS[self.status])

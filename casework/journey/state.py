@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from casework.journey.aggregate import Journey
+from casework.journey.readiness import phase_on, session_blockers
 from casework.journey.values import CareRole, Phase
 from casework.refusals import Refusal
 
@@ -21,8 +22,8 @@ def describe_journey(
     `lacking_role` names the care-team places (practitioner, role) whose practitioner no longer
     holds that role: each is shown `lacks_role`, and lacking facilitators do not count as one.
     """
-    blockers = journey.session_blockers(today)
-    phase = journey.phase_on(today)
+    blockers = session_blockers(journey, today)
+    phase = phase_on(journey, today)
     facilitators = [m for m in journey.care_team if m.role == CareRole.FACILITATOR.value]
     if facilitators and all((m.practitioner_id, m.role) in lacking_role for m in facilitators):
         if Refusal.NO_FACILITATOR_ON_CARE_TEAM not in blockers:

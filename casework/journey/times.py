@@ -185,7 +185,7 @@ def record_time_violations(journey: Journey, time_zone: str) -> set[tuple[Refusa
 
 def _violations(journey: Journey, zone: ZoneInfo) -> Iterator[tuple[Refusal, Any]]:
     intake = journey.intake.occurred_at
-    for _, recorded in journey._records():
+    for _, recorded in records_of(journey):
         if recorded.occurred_at < intake:
             yield Refusal.OCCURRED_BEFORE_INTAKE, recorded.version
     for decision in journey.screening_decisions:
@@ -241,3 +241,16 @@ def _session_violations(
             check()
         except RuleViolation as refused:
             yield refused.reason, session.session_id
+
+
+def records_of(journey: Journey) -> Iterator[tuple[Any, Recorded]]:
+    """Yield every record of the journey's state with the who-and-when of the entry that made it."""
+    yield journey, journey.intake
+    yield from ((m, m.assigned) for m in journey.care_team)
+    yield from ((d, d.decided) for d in journey.screening_decisions)
+    yield from ((c, c.given) for c in journey.consents)
+    yield from ((p, p.held) for p in journey.preparation_sessions)
+    yield from ((p, p.recorded) for p in journey.safety_plans)
+    yield from ((s, s.outcome) for s in journey.sessions.values() if s.outcome is not None)
+    yield from ((c, c.contacted) for c in journey.contacts)
+    yield from ((d, d.decided) for d in journey.decisions)

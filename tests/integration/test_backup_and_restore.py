@@ -25,7 +25,7 @@ from flask import Flask
 from api import create_app
 from api.backup_commands import backup_sqlite
 from casework.application import Casework
-from casework.integrity import SealingRefused
+from casework.sealing import SealingRefused
 from projections.store import create_read_engine, upgrade
 from tests.support.journeys import ready_journey
 from tests.support.keys import TEST_KEY_ENVIRONMENT, TEST_KEYS

@@ -20,14 +20,10 @@ import pytest
 from casework.application import Casework
 from casework.checkpoint_sink import DirectorySink
 from casework.checkpoints import LEDGER_TOPIC, LOG_SCOPE, ledger_id
-from casework.integrity import (
-    Break,
-    IntegrityReport,
-    SealingRefused,
-    check_history,
-    sealing_status,
-)
+from casework.integrity import check_history
+from casework.integrity_report import Break, IntegrityReport
 from casework.persistence import persistence_environment
+from casework.sealing import SealingRefused, sealing_status
 from casework.signing import Signer, new_signing_key
 from tests.support.raw_log import RawLog
 from tests.support.scenario import every_event_scenario

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from casework.application import Casework
 from casework.journey import Journey
+from casework.journey.readiness import phase_on
 from projections import PROJECTIONS, queries
 from projections.runner import catch_up
 from projections.tables import care_team, decisions, follow_ups, journeys, timeline
@@ -95,7 +96,7 @@ def folded_view(app: Casework, journey_ids: list[UUID], today: date) -> dict[UUI
         ]
         view[journey_id] = {
             "status": journey.status.value,
-            "phase": journey.phase_on(today).value,
+            "phase": phase_on(journey, today).value,
             "sessions_held": sum(s.status == "held" for s in journey.sessions.values()),
             "contacts": len(journey.contacts),
             "care_team": sorted((str(m.practitioner_id), m.role) for m in journey.care_team),

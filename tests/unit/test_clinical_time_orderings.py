@@ -25,6 +25,7 @@ from casework.journey.commands import (
     RecordSessionOutcome,
     ScheduleSession,
 )
+from casework.journey.times import records_of
 from casework.journey.values import CareRole, ConsentKind, ContactKind, ScreeningOutcome
 from casework.roles import Role
 from tests.support.journeys import ELIGIBLE_CRITERIA, initial_dose
@@ -227,7 +228,7 @@ def test_a_journeys_clinical_times_are_accepted_when_consistent_or_refused_with_
     assert set(refusals) <= TIME_REASONS | MISSING, refusals
 
     # 2. Nothing stored contradicts the record.
-    assert all(recorded.occurred_at >= first for _, recorded in journey._records())
+    assert all(recorded.occurred_at >= first for _, recorded in records_of(journey))
     for decision in journey.screening_decisions:
         decided_on = local_day(decision.decided.occurred_at)
         assert decision.valid_until is not None
