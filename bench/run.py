@@ -7,32 +7,27 @@ dropped at the end. Prints a table and writes var/bench.json.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import random
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from psycopg import sql
 from sqlalchemy import Engine, text
 
 from api import create_app
 from bench.dataset import ClinicJourneys, build
 from bench.library_rate import load_and_save_rate
-from bench.load import Measured, Request, percentiles_ms, run_clients
+from bench.load import Request, percentiles_ms, run_clients
+from bench.report import print_table, rate, ratio, step, summary, write_report
+from bench.serving import database, served, worker_peak_rss_mb
+from bench.settings import CONCURRENCY, LOAD_SECONDS, READ_SAMPLES, SIZES
 from casework.application import Casework
 from casework.roles import Role
 from casework.signing import new_signing_key
@@ -42,19 +37,12 @@ from projections.runner import catch_up
 from projections.status import projection_status
 from projections.store import upgrade
 
-SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "10000,100000").split(",")]
-CONCURRENCY = [8, 32]
-LOAD_SECONDS = 10.0
-READ_SAMPLES = 200
-WORKERS = 2  # gunicorn workers, as `make run` serves Casework
 _SIGNING, _PUBLIC = new_signing_key()
 KEYS = {
     "CASEWORK_MASTER_KEY": new_key_text(),
     "CASEWORK_SIGNING_KEY": _SIGNING,
     "CASEWORK_PUBLIC_KEYS": _PUBLIC,
 }
-REPORT = Path("var/bench.json")
 REBUILD_REPORTING_PEAK_RSS = (
     "import atexit, resource, sys\n"
     "atexit.register(lambda: print('PEAK_RSS_KB',"
@@ -293,74 +281,6 @@ def measure_served_reads(url: str, app: Casework, clinic: ClinicJourneys) -> dic
 # -- plumbing -------------------------------------------------------------------------------
 
 
-@contextmanager
-def database() -> Iterator[str]:
-    name = f"casework_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield SERVER_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-@dataclass(frozen=True)
-class Served:
-    """A running gunicorn: where it listens, and its master's pid."""
-
-    port: int
-    pid: int
-
-
-@contextmanager
-def served(target: str, env: dict[str, str]) -> Iterator[Served]:
-    """Serve `target` with gunicorn as `make run` does."""
-    port = 5400 + secrets.randbelow(500)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config=gunicorn.conf.py",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={WORKERS}",
-            target,
-        ],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(port)
-        yield Served(port, server.pid)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def worker_peak_rss_mb(master: int) -> float:
-    """Return the largest peak RSS among the workers of the gunicorn whose master is `master`."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    peaks = []
-    for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peaks.append(int(line.split()[1]) / 1024)
-    return round(max(peaks), 1)
-
-
-def wait_for(port: int) -> None:
-    for _ in range(100):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing answered on port {port}")
-
-
 def lead_token(app: Casework, clinic: ClinicJourneys) -> str:
     """Return a fresh token of the clinic's clinical lead."""
     token, _ = app.issue_token(clinic.staff.id(Role.CLINICAL_LEAD), "bench")
@@ -376,91 +296,8 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def summary(measured: Measured) -> dict[str, Any]:
-    return {
-        "per_second": round(measured.per_second, 1),
-        "p50_ms": round(measured.percentile_ms(0.50), 2),
-        "p95_ms": round(measured.percentile_ms(0.95), 2),
-        "p99_ms": round(measured.percentile_ms(0.99), 2),
-        "statuses": measured.statuses,
-    }
-
-
-def ratio(row: dict[str, Any], ceiling: dict[str, Any]) -> float:
-    return round(float(row["per_second"]) / float(ceiling["per_second"]), 3)
-
-
-def rate(events: int, seconds: float) -> dict[str, float]:
-    return {"events": events, "seconds": round(seconds, 2), "per_second": round(events / seconds)}
-
-
 def _config_keys() -> dict[str, str]:
     return {name.removeprefix("CASEWORK_"): value for name, value in KEYS.items()}
-
-
-def write_report(results: dict[str, Any]) -> None:
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps(results, indent=2))
-
-
-def step(what: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {what}", file=sys.stderr, flush=True)
-
-
-def print_table(results: dict[str, Any]) -> None:
-    """Print the figures that matter, each beside what it is compared with."""
-    rows: list[tuple[str, str]] = []
-    ceilings, writes = results["ceilings"], results["writes"]
-    for clients in CONCURRENCY:
-        bare, library = ceilings[f"bare_flask_{clients}"], ceilings[f"library_{clients}"]
-        mine = writes[f"casework_{clients}"]
-        rows += [
-            (f"bare Flask, {clients} clients", f"{bare['per_second']:.0f} req/s"),
-            (f"eventsourcing load+save, {clients} threads", f"{library['per_second']:.0f} ops/s"),
-            (
-                f"Casework commands, {clients} clients",
-                f"{mine['per_second']:.0f}/s (x{mine['vs_bare_flask']} of Flask,"
-                f" x{mine['vs_library']} of the library); p50/p95/p99"
-                f" {mine['p50_ms']}/{mine['p95_ms']}/{mine['p99_ms']} ms",
-            ),
-        ]
-    rows.append(("API worker peak RSS", f"{writes['api_worker_peak_rss_mb']} MB"))
-    lag = results["lag"]
-    rows.append(
-        (
-            f"projection lag at {lag['write_rate']} writes/s",
-            f"p50 {lag['lag_p50_s']} s, p99 {lag['lag_p99_s']} s",
-        )
-    )
-    for size in SIZES:
-        projections = results[f"projections_{size}"]
-        rows += [
-            (f"[{size}] events in the log", str(projections["events"])),
-            (f"[{size}] raw log read", f"{projections['raw_log_read']['per_second']} events/s"),
-            (
-                f"[{size}] rebuild timeline",
-                f"{projections['rebuild_timeline']['per_second']} events/s",
-            ),
-            (f"[{size}] rebuild peak RSS", f"{projections['rebuild_peak_rss_mb']} MB"),
-        ]
-        for name, caught in projections["catch_up"].items():
-            rows.append((f"[{size}] catch-up {name}", f"{caught['per_second']} events/s"))
-        served_reads = results[f"served_reads_{size}"]
-        rows.append(
-            (
-                f"[{size}] reads over HTTP, 8 clients",
-                f"{served_reads['per_second']:.0f}/s, p99 {served_reads['p99_ms']} ms;"
-                f" API worker peak RSS {served_reads['api_worker_peak_rss_mb']} MB",
-            )
-        )
-        for name, read in results[f"reads_{size}"].items():
-            rows.append(
-                (f"[{size}] read {name}", f"p50 {read['p50_ms']} ms, p99 {read['p99_ms']} ms")
-            )
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name.ljust(width)}  {value}")
-    print(f"\n(all figures in {REPORT})")
 
 
 if __name__ == "__main__":
