@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 import casework
 from casework.journey import Journey
 from projections import PROJECTIONS
+from projections.decisions import DecisionsProjection
 
 
 def stored_event_classes() -> list[type[DomainEvent]]:
@@ -87,6 +88,20 @@ def test_a_new_event_nobody_decided_on_is_caught() -> None:
         """As a new journey event would be declared, before any projection heard of it."""
 
     undecided = {p.name for p in PROJECTIONS if not p.decides_on(Rescreened)}
-    # The access log ignores every journey event, and the caseload reads them all, by declaration.
-    assert undecided == {"follow_ups", "decisions"}
+    # The access log ignores every journey event, the caseload and the timeline read them all,
+    # and the decision register ignores what declares no decision kind, by declaration.
+    assert undecided == {"follow_ups"}
     assert Rescreened.summary is Journey.Event.summary  # so the summary test above fails too
+
+
+def test_a_new_decision_the_register_does_not_handle_is_caught() -> None:
+    class Rescreened(Journey.Event):
+        decision_kind = "rescreening"
+
+    assert not DecisionsProjection.decides_on(Rescreened)
+
+
+def test_the_register_handles_every_event_that_declares_a_decision_kind() -> None:
+    declaring = {event for event in EVENTS if getattr(event, "decision_kind", None)}
+    assert len(declaring) == 6
+    assert declaring <= set(DecisionsProjection.handlers)
