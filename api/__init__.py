@@ -21,6 +21,7 @@ from api import (
     security_headers,
     services,
     swagger_ui,
+    token_uses,
 )
 from api.config import load_config
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     compression.init_app(app)
     read_models.init_app(app)
     services.init_app(app)
+    token_uses.init_app(app)
     errors.init_app(app)
     observability.init_app(app)  # before auth: it times and logs every request, refused ones too
     auth.init_app(app)

@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, g, request
 
 from api.problems import problem
 from api.services import casework
+from api.token_uses import note_use
 from casework.errors import Forbidden
 from casework.roles import Actor
 
@@ -56,7 +57,8 @@ def authenticate() -> Response | None:
         return None
     g.actor = casework().authenticate(token)
     if g.actor is None:
-        return unauthorised("The token is unknown or revoked.")
+        return unauthorised("The token is unknown, revoked, or its practitioner deactivated.")
+    note_use(token)
     return None
 
 

@@ -15,7 +15,7 @@ from api.backup_commands import backup_command
 from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
 from api.services import casework
-from casework.commands import RegisterClinic, RegisterPractitioner
+from casework.commands import IssueToken, RegisterClinic, RegisterPractitioner, RevokeToken
 from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
 from casework.roles import Actor, Role
 
@@ -65,7 +65,9 @@ def demo_command() -> None:
     lines = []
     for role in Role:
         practitioner_id = demo_practitioner_id(role)
-        secret, _ = app.issue_token(practitioner_id, label="demo")
+        secret = app.issue_token(
+            None, IssueToken(practitioner_id=practitioner_id, label="demo")
+        ).secret
         lines.append(f"export CW_{role.name}={secret} CW_{role.name}_ID={practitioner_id}")
     DEMO_TOKENS_FILE.parent.mkdir(parents=True, exist_ok=True)
     DEMO_TOKENS_FILE.write_text("\n".join(lines) + "\n")
@@ -94,8 +96,8 @@ def tokens_group() -> None:
 @with_appcontext
 def issue_token_command(practitioner_id: UUID, label: str) -> None:
     """Issue a token for a practitioner; it is shown once and stored only as a hash."""
-    secret, token_id = casework().issue_token(practitioner_id, label)
-    click.echo(f"token id: {token_id}\ntoken:    {secret}")
+    issued = casework().issue_token(None, IssueToken(practitioner_id=practitioner_id, label=label))
+    click.echo(f"token id: {issued.written.id}\ntoken:    {issued.secret}")
 
 
 @tokens_group.command("revoke")
@@ -104,7 +106,10 @@ def issue_token_command(practitioner_id: UUID, label: str) -> None:
 @with_appcontext
 def revoke_token_command(token_id: UUID, reason: str) -> None:
     """Revoke a token by its id: it stops working at once."""
-    casework().revoke_token(token_id, reason)
+    holder = casework().token_holder(token_id)
+    casework().revoke_token(
+        None, RevokeToken(practitioner_id=holder, token_id=token_id, reason=reason)
+    )
     click.echo(f"revoked {token_id}")
 
 
@@ -121,12 +126,12 @@ def clinics_group() -> None:
 def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
     """Register a clinic with the default follow-up schedule and issue its admin a token."""
     app = casework()
-    written, admin_id = app.register_clinic(
+    registered = app.register_clinic(
         RegisterClinic(name=name, time_zone=time_zone, admin_display_name=admin_name)
     )
-    secret, token_id = app.issue_token(admin_id, label="first admin")
     click.echo(
-        f"clinic:   {written.id}\nadmin:    {admin_id}\ntoken id: {token_id}\ntoken:    {secret}"
+        f"clinic:   {registered.written.id}\nadmin:    {registered.admin_id}\n"
+        f"token:    {registered.admin_token}"
     )
 
 

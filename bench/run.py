@@ -29,6 +29,7 @@ from bench.report import print_table, rate, ratio, step, summary, write_report
 from bench.serving import database, served, worker_peak_rss_mb
 from bench.settings import CONCURRENCY, LOAD_SECONDS, READ_SAMPLES, SIZES
 from casework.application import Casework
+from casework.commands import IssueToken
 from casework.roles import Role
 from casework.signing import new_signing_key
 from casework.vault import new_key_text
@@ -283,7 +284,9 @@ def measure_served_reads(url: str, app: Casework, clinic: ClinicJourneys) -> dic
 
 def lead_token(app: Casework, clinic: ClinicJourneys) -> str:
     """Return a fresh token of the clinic's clinical lead."""
-    token, _ = app.issue_token(clinic.staff.id(Role.CLINICAL_LEAD), "bench")
+    token = app.issue_token(
+        None, IssueToken(practitioner_id=clinic.staff.id(Role.CLINICAL_LEAD), label="bench")
+    ).secret
     return token
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
@@ -13,6 +14,7 @@ from casework.chain import ChainedAggregate
 from casework.clinic_owned import ClinicOwned
 from casework.errors import RuleViolation
 from casework.refusals import Refusal
+from casework.roles import OPERATOR
 
 TOKEN_PREFIX = "cw_"
 _TOKEN_NAMESPACE = UUID("5b0f0a3e-4d1c-4f51-9a77-2f6f8f3d9c10")
@@ -36,9 +38,24 @@ class AccessToken(ClinicOwned):
         practitioner_id: UUID
         clinic_id: UUID
         label: str
+        actor_id: UUID | None
+        actor_role: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["actor_id"], state["actor_role"] = None, OPERATOR  # the CLI issued them
 
     @event(Issued)
-    def __init__(self, practitioner_id: UUID, clinic_id: UUID, label: str, id: UUID) -> None:
+    def __init__(
+        self,
+        practitioner_id: UUID,
+        clinic_id: UUID,
+        label: str,
+        actor_id: UUID | None,
+        actor_role: str,
+        id: UUID,
+    ) -> None:
         self.practitioner_id = practitioner_id
         self.clinic_id = clinic_id
         self.label = label
@@ -46,17 +63,23 @@ class AccessToken(ClinicOwned):
 
     class Revoked(ClinicOwned.Event):
         reason: str
+        actor_id: UUID | None
+        actor_role: str
+        class_version = 2
 
-    def revoke(self, reason: str) -> None:
-        """Make the token unusable from now on.
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["actor_id"], state["actor_role"] = None, OPERATOR  # the CLI revoked them
+
+        def apply(self, token: AccessToken) -> None:
+            token.revoked_at = self.timestamp
+
+    def revoke(self, reason: str, actor_id: UUID | None, actor_role: str) -> None:
+        """Make the token unusable from now on; who revokes it is recorded (None: the operator).
 
         Raises RuleViolation (`token_already_revoked`) if it was revoked before: never a silent
         no-op.
         """
         if self.revoked_at is not None:
             raise RuleViolation(Refusal.TOKEN_ALREADY_REVOKED, "The token was revoked already.")
-        self._revoke(reason)
-
-    @event(Revoked)
-    def _revoke(self, reason: str) -> None:
-        self.revoked_at = self.modified_on
+        self.trigger_event(self.Revoked, reason=reason, actor_id=actor_id, actor_role=actor_role)

@@ -58,6 +58,46 @@ class RevokeRole(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RenamePractitioner(Command):
+    practitioner_id: UUID
+    display_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordCredentials(Command):
+    """Replace a practitioner's credentials (licences, valid until) and training modalities."""
+
+    practitioner_id: UUID
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeactivatePractitioner(Command):
+    """A practitioner left: their tokens stop at once, and no care team takes them on."""
+
+    practitioner_id: UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueToken(Command):
+    """Issue a practitioner a bearer token, shown once."""
+
+    practitioner_id: UUID
+    label: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeToken(Command):
+    """Revoke a bearer token: an admin any of the clinic's, a practitioner their own."""
+
+    practitioner_id: UUID
+    token_id: UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordClientDetails(Command):
     """Record or replace a client's identifying details (each sealed under the client's key)."""
 

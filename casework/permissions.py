@@ -6,11 +6,16 @@ from enum import Enum
 
 from casework.commands import (
     Command,
+    DeactivatePractitioner,
     EraseClient,
     GrantRole,
+    IssueToken,
     RecordClientDetails,
+    RecordCredentials,
     RegisterPractitioner,
+    RenamePractitioner,
     RevokeRole,
+    RevokeToken,
 )
 from casework.errors import Forbidden
 from casework.journey import commands as journey
@@ -24,6 +29,8 @@ class Read(Enum):
     PRACTITIONER = "read_practitioner"
     ACCESS_LOG = "read_access_log"
     INTEGRITY = "read_integrity"
+    TOKENS = "read_tokens"
+    PAUSE_REVIEWS = "read_pause_reviews"
 
 
 _LEAD = Role.CLINICAL_LEAD
@@ -31,12 +38,19 @@ _INTAKE = Role.INTAKE_COORDINATOR
 _FACILITATOR = Role.FACILITATOR
 _THERAPIST = Role.INTEGRATION_THERAPIST
 _CLINICAL = (_LEAD, _FACILITATOR, _THERAPIST, _INTAKE)
+_ANYONE = (Role.ADMIN, *_CLINICAL, Role.AUDITOR)
 
 PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
     RegisterPractitioner: (Role.ADMIN,),
     GrantRole: (Role.ADMIN,),
     RevokeRole: (Role.ADMIN,),
-    Read.PRACTITIONER: (Role.ADMIN, *_CLINICAL, Role.AUDITOR),
+    RenamePractitioner: (Role.ADMIN,),
+    RecordCredentials: (Role.ADMIN,),
+    DeactivatePractitioner: (Role.ADMIN,),
+    IssueToken: (Role.ADMIN,),
+    RevokeToken: _ANYONE,  # an admin revokes anyone's, others their own (staff_service)
+    Read.TOKENS: _ANYONE,  # likewise: only an admin lists another practitioner's
+    Read.PRACTITIONER: _ANYONE,
     journey.RecordIntake: (_INTAKE, _LEAD),
     journey.AssignCareTeamMember: (_LEAD, _INTAKE),
     journey.UnassignCareTeamMember: (_LEAD, _INTAKE),
@@ -51,6 +65,7 @@ PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
     journey.RecordSessionOutcome: (_FACILITATOR, _LEAD),
     journey.RecordContact: (_THERAPIST, _FACILITATOR, _LEAD),
     journey.RecordOutreach: (_THERAPIST, _FACILITATOR, _LEAD, _INTAKE),
+    journey.ReassignFollowUp: (_LEAD,),
     journey.PauseJourney: (_LEAD, _FACILITATOR, _THERAPIST),
     journey.ResumeJourney: (_LEAD,),
     journey.StopJourney: (_LEAD,),
@@ -60,6 +75,7 @@ PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
     journey.RecordAddendum: _CLINICAL,
     Read.JOURNEY: (*_CLINICAL, Role.AUDITOR),
     Read.ACCESS_LOG: (Role.AUDITOR, _LEAD),
+    Read.PAUSE_REVIEWS: (_LEAD,),
     RecordClientDetails: (_INTAKE, _LEAD),
     EraseClient: (Role.ADMIN,),
     Read.INTEGRITY: (Role.AUDITOR, Role.ADMIN, _LEAD),

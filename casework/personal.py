@@ -55,11 +55,21 @@ STAFF_AND_CLINIC_TEXT_FIELDS: dict[type[Any], TextFields] = {
     # access), never to a client: coded, kept plain, and outlives every client's key.
     Practitioner.RoleGranted: TextFields(coded=("role", "reason")),
     Practitioner.RoleRevoked: TextFields(coded=("role", "reason")),
+    Practitioner.Renamed: TextFields(coded=("display_name",)),
+    Practitioner.CredentialsRecorded: TextFields(
+        coded=(
+            "credentials[].kind",
+            "credentials[].number",
+            "credentials[].valid_until",
+            "modalities[]",
+        )
+    ),
+    Practitioner.Deactivated: TextFields(coded=("reason",)),
     AccessRecord.Recorded: TextFields(coded=("role", "endpoint", "purpose")),
     AccessQuery.Recorded: TextFields(coded=("role", "endpoint", "purpose", "filters[]")),
     # A staff token's label and why it was revoked: about staff access, never about a client.
-    AccessToken.Issued: TextFields(coded=("label",)),
-    AccessToken.Revoked: TextFields(coded=("reason",)),
+    AccessToken.Issued: TextFields(coded=("label", "actor_role")),
+    AccessToken.Revoked: TextFields(coded=("reason", "actor_role")),
     # A keyed request: a keyed hash of what was asked (never the body), and ids of what it wrote.
     IdempotentRequest.Answered: TextFields(coded=("request_hash",)),
 }

@@ -9,9 +9,9 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from casework.clinic_owned import ClinicOwned
-from casework.errors import RuleViolation
+from casework.errors import InvalidInput, RuleViolation
 from casework.refusals import Refusal
-from casework.roles import Actor, Role
+from casework.roles import Acting, Actor, Role
 
 
 class Practitioner(ClinicOwned):
@@ -49,6 +49,72 @@ class Practitioner(ClinicOwned):
         self.role_changes: list[dict[str, Any]] = []
         self.credentials = [dict(credential) for credential in credentials]
         self.modalities = list(modalities)
+        self.deactivation: dict[str, Any] | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether the practitioner still works here: a deactivated one signs in to nothing."""
+        return self.deactivation is None
+
+    def check_active(self) -> None:
+        """Refuse a change that only an active practitioner can take (a role, a token)."""
+        if not self.active:
+            raise RuleViolation(Refusal.ALREADY_DEACTIVATED, "The practitioner was deactivated.")
+
+    class Renamed(Event):
+        display_name: str
+
+        def apply(self, practitioner: Practitioner) -> None:
+            practitioner.display_name = self.display_name
+
+    class CredentialsRecorded(Event):
+        """Replaces the practitioner's credentials and training modalities, as a whole."""
+
+        credentials: list[dict[str, Any]]
+        modalities: list[str]
+
+        def apply(self, practitioner: Practitioner) -> None:
+            practitioner.credentials = [dict(credential) for credential in self.credentials]
+            practitioner.modalities = list(self.modalities)
+
+    class Deactivated(Event):
+        """The practitioner left: their tokens stop at once; their records stay theirs."""
+
+        reason: str
+
+        def apply(self, practitioner: Practitioner) -> None:
+            practitioner.deactivation = {
+                "reason": self.reason,
+                "actor_id": self.actor_id,
+                "occurred_at": self.occurred_at,
+            }
+
+    def rename(self, acting: Acting, display_name: str) -> None:
+        """Record the name the practitioner is known by from now on."""
+        if display_name == self.display_name:
+            raise InvalidInput.field("display_name", "Same as the name recorded now.")
+        self.trigger_event(self.Renamed, **acting._asdict(), display_name=display_name)
+
+    def record_credentials(
+        self, acting: Acting, credentials: list[dict[str, Any]], modalities: list[str]
+    ) -> None:
+        """Record the practitioner's credentials (licences, valid until) and modalities."""
+        self.trigger_event(
+            self.CredentialsRecorded,
+            **acting._asdict(),
+            credentials=[dict(credential) for credential in credentials],
+            modalities=list(modalities),
+        )
+
+    def deactivate(self, acting: Acting, reason: str) -> None:
+        """Record that the practitioner left, for a reason; nobody deactivates themselves."""
+        self.check_active()
+        if acting.actor_id == self.id:
+            raise RuleViolation(
+                Refusal.CANNOT_DEACTIVATE_SELF,
+                "Nobody deactivates themselves: another admin does.",
+            )
+        self.trigger_event(self.Deactivated, **acting._asdict(), reason=reason)
 
     class RoleGranted(Event):
         role: str

@@ -33,6 +33,7 @@ class Refusal(StrEnum):
     NO_FACILITATOR_ON_CARE_TEAM = "no_facilitator_on_care_team"
     TOO_FEW_FACILITATORS = "too_few_facilitators"
     PRACTITIONER_LACKS_ROLE = "practitioner_lacks_role"
+    PRACTITIONER_DEACTIVATED = "practitioner_deactivated"  # cannot be put on a care team
 
     # Consents
     CONSENT_ALREADY_ACTIVE = "consent_already_active"
@@ -79,6 +80,8 @@ class Refusal(StrEnum):
     ROLE_NOT_HELD = "role_not_held"
     CANNOT_CHANGE_OWN_ROLES = "cannot_change_own_roles"
     TOKEN_ALREADY_REVOKED = "token_already_revoked"
+    ALREADY_DEACTIVATED = "already_deactivated"
+    CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
 
     # Clients
     CLIENT_ALREADY_ERASED = "client_already_erased"
@@ -98,6 +101,8 @@ STAFF = ANY_WRITE | {
     Refusal.ROLE_NOT_HELD,
     Refusal.CANNOT_CHANGE_OWN_ROLES,
     Refusal.TOKEN_ALREADY_REVOKED,
+    Refusal.ALREADY_DEACTIVATED,
+    Refusal.CANNOT_DEACTIVATE_SELF,
 }
 """Refusals of a change to a practitioner, their roles or tokens."""
 

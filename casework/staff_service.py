@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
 from uuid import UUID, uuid4
 
 from casework.access_token import AccessToken, new_token_secret, token_id_for
@@ -13,12 +14,37 @@ from casework.clinic import (
     validate_time_zone,
 )
 from casework.clock import utc_now
-from casework.commands import GrantRole, RegisterClinic, RegisterPractitioner, RevokeRole
-from casework.errors import InvalidInput, NotFound, RuleViolation
+from casework.commands import (
+    DeactivatePractitioner,
+    GrantRole,
+    IssueToken,
+    RecordCredentials,
+    RegisterClinic,
+    RegisterPractitioner,
+    RenamePractitioner,
+    RevokeRole,
+    RevokeToken,
+)
+from casework.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from casework.permissions import Read, acting_role
 from casework.practitioner import Practitioner
 from casework.refusals import Refusal
 from casework.roles import OPERATOR, Acting, Actor, Role
+
+
+class IssuedToken(NamedTuple):
+    """A token just issued: what its issue wrote, and the secret, shown this once."""
+
+    written: Written
+    secret: str
+
+
+class RegisteredClinic(NamedTuple):
+    """A clinic just registered: what was written, its first admin, and that admin's token."""
+
+    written: Written
+    admin_id: UUID
+    admin_token: str
 
 
 class StaffService(CaseworkBase):
@@ -26,8 +52,8 @@ class StaffService(CaseworkBase):
 
     # -- clinics, staff and tokens ---------------------------------------------------------
 
-    def register_clinic(self, command: RegisterClinic) -> tuple[Written, UUID]:
-        """Register a clinic and its first admin (the operator acts); return it and the admin id."""
+    def register_clinic(self, command: RegisterClinic) -> RegisteredClinic:
+        """Register a clinic, its first admin and the admin's first token, all or nothing."""
         acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
         schedule = command.follow_up_schedule
         clinic = Clinic(
@@ -50,7 +76,17 @@ class StaffService(CaseworkBase):
             modalities=[],
             id=command.admin_id or uuid4(),
         )
-        return self._save(admin, clinic), admin.id  # the clinic last: it answers
+        secret = new_token_secret()
+        token = AccessToken(
+            practitioner_id=admin.id,
+            clinic_id=clinic.id,
+            label="first admin",
+            actor_id=None,
+            actor_role=OPERATOR,
+            id=token_id_for(secret),
+        )
+        written = self._save(admin, token, clinic)  # the clinic last: it answers
+        return RegisteredClinic(written, admin.id, secret)
 
     def register_practitioner(self, actor: Actor, command: RegisterPractitioner) -> Written:
         """Register a staff member of the actor's clinic."""
@@ -110,24 +146,77 @@ class StaffService(CaseworkBase):
         """Return a clinic."""
         return self._clinic(clinic_id)
 
-    def issue_token(self, practitioner_id: UUID, label: str) -> tuple[str, UUID]:
-        """Issue a bearer token (operator only: the CLI); return it, shown once, and its id."""
-        practitioner = self._get(Practitioner, practitioner_id)
+    def rename_practitioner(self, actor: Actor, command: RenamePractitioner) -> Written:
+        """Record the name a practitioner is known by from now on."""
+        acting = self._acting(actor, command)
+        practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+        practitioner.rename(acting, command.display_name)
+        return self._save(practitioner)
+
+    def record_credentials(self, actor: Actor, command: RecordCredentials) -> Written:
+        """Replace a practitioner's credentials and training modalities."""
+        acting = self._acting(actor, command)
+        practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+        practitioner.record_credentials(acting, command.credentials, command.modalities)
+        return self._save(practitioner)
+
+    def deactivate_practitioner(self, actor: Actor, command: DeactivatePractitioner) -> Written:
+        """Record that a practitioner left: every token of theirs stops answering at once."""
+        acting = self._acting(actor, command)
+        practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+        practitioner.deactivate(acting, command.reason)
+        return self._save(practitioner)
+
+    def issue_token(self, actor: Actor | None, command: IssueToken) -> IssuedToken:
+        """Issue a practitioner a bearer token (an admin, or the operator: None); shown once."""
+        if actor is None:
+            acting_id, acting_role_value = None, OPERATOR
+            practitioner = self._get(Practitioner, command.practitioner_id)
+        else:
+            acting = self._acting(actor, command)
+            acting_id, acting_role_value = acting.actor_id, acting.actor_role
+            practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+        practitioner.check_active()
         secret = new_token_secret()
         token = AccessToken(
             practitioner_id=practitioner.id,
             clinic_id=practitioner.clinic_id,
-            label=label,
+            label=command.label,
+            actor_id=acting_id,
+            actor_role=acting_role_value,
             id=token_id_for(secret),
         )
-        self._save(token)
-        return secret, token.id
+        return IssuedToken(self._save(token), secret)
 
-    def revoke_token(self, token_id: UUID, reason: str) -> None:
-        """Revoke a bearer token by its id (operator only: the CLI)."""
-        token = self._get(AccessToken, token_id)
-        token.revoke(reason)
-        self._save(token)
+    def revoke_token(self, actor: Actor | None, command: RevokeToken) -> Written:
+        """Revoke a token: an admin any of the clinic's, anyone their own (None: the operator)."""
+        token = self._get(AccessToken, command.token_id)
+        if actor is None:
+            acting_id, acting_role_value = None, OPERATOR
+        else:
+            role = acting_role(actor, command)
+            self._check_own_or_admin(actor, role, command.practitioner_id)
+            if token.clinic_id != actor.clinic_id:
+                raise NotFound("No such token.")
+            acting_id, acting_role_value = actor.practitioner_id, role.value
+        if token.practitioner_id != command.practitioner_id:
+            raise NotFound("No such token.")
+        token.revoke(command.reason, acting_id, acting_role_value)
+        return self._save(token)
+
+    def token_holder(self, token_id: UUID) -> UUID:
+        """Return the practitioner a token was issued to (the operator's CLI revokes by id)."""
+        return self._get(AccessToken, token_id).practitioner_id
+
+    def check_token_reader(self, actor: Actor, practitioner_id: UUID) -> None:
+        """Refuse to list another practitioner's tokens to anyone but an admin of the clinic."""
+        self._check_own_or_admin(actor, acting_role(actor, Read.TOKENS), practitioner_id)
+        self._practitioner(actor.clinic_id, practitioner_id)
+
+    @staticmethod
+    def _check_own_or_admin(actor: Actor, role: Role, practitioner_id: UUID) -> None:
+        if role is not Role.ADMIN and practitioner_id != actor.practitioner_id:
+            raise Forbidden("Only an admin manages another practitioner's tokens.")
 
     def authenticate(self, secret: str) -> Actor | None:
         """Return the actor a bearer token stands for, or None if it is unknown or revoked."""
@@ -138,4 +227,4 @@ class StaffService(CaseworkBase):
         if token.revoked_at is not None:
             return None
         practitioner = self._get(Practitioner, token.practitioner_id)
-        return practitioner.as_actor()
+        return practitioner.as_actor() if practitioner.active else None

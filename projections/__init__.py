@@ -7,6 +7,7 @@ from projections.base import Projection
 from projections.caseload import CaseloadProjection
 from projections.decisions import DecisionsProjection
 from projections.follow_ups import FollowUpsProjection
+from projections.staff import StaffProjection
 from projections.timeline import TimelineProjection
 
 PROJECTIONS: tuple[Projection, ...] = (
@@ -15,6 +16,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     DecisionsProjection(),
     CaseloadProjection(),
     AccessLogProjection(),
+    StaffProjection(),
 )
 
 

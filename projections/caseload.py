@@ -42,6 +42,9 @@ class CaseloadProjection(Projection):
         Clinic.Event,  # a clinic's time zone is read from its events (casework.base)
         IdempotentRequest.Event,
         Practitioner.Registered,
+        Practitioner.Renamed,
+        Practitioner.CredentialsRecorded,
+        Practitioner.Deactivated,
     )
 
     def process(self, connection: Connection, event: object, position: int) -> None:

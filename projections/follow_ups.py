@@ -79,3 +79,11 @@ class FollowUpsProjection(Projection):
             .where(follow_ups.c.journey_id == event.originator_id, follow_ups.c.done_on.is_(None))
             .values(cancelled=True)
         )
+
+    @handles(Journey.FollowUpsReassigned)
+    def follow_ups_reassigned(self, connection: Connection, event: Any, position: int) -> None:
+        connection.execute(
+            update(follow_ups)
+            .where(follow_ups.c.follow_up_id.in_(event.follow_up_ids))
+            .values(owner_id=event.to_id)
+        )

@@ -221,6 +221,45 @@ Not a read model: never rebuilt, since these rows are the only copy of each key.
 the key: it overwrites `wrapped_key` with an empty tombstone, which also stops a new key being made.
 """
 
+practitioners = Table(
+    "practitioners",
+    metadata,
+    Column("practitioner_id", Uuid, primary_key=True),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("display_name", String(), nullable=False),
+    Column("sort_name", String(), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("credentials", JSON, nullable=False),
+    Column("modalities", JSON, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("deactivated_at", UTCDateTime, nullable=True),
+    Index("ix_practitioners_clinic", "clinic_id", "sort_name", "practitioner_id"),
+)
+"""A clinic's staff as people read them: name, roles, whether they still work here, credentials."""
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_id", Uuid, primary_key=True),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("practitioner_id", Uuid, nullable=False),
+    Column("label", String(), nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_access_tokens_practitioner", "practitioner_id", "issued_at"),
+)
+"""Each practitioner's bearer tokens: label, issued, revoked (never the secret, nor its hash)."""
+
+token_uses = Table(
+    "token_uses",
+    metadata,
+    Column("token_id", Uuid, primary_key=True),
+    Column("last_used_at", UTCDateTime, nullable=False),
+)
+"""When each token last authenticated a request (to the minute): written by the API, not a read
+model, so never rebuilt; a token never used has no row."""
+
 readiness_checks = Table(
     "readiness_checks",
     metadata,

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import Engine
 
-from projections.store import upgrade
+from casework.application import Casework
+from casework.persistence import persistence_environment
+from projections.store import create_read_engine, upgrade
 from tests.support.documented import DocumentedClient
 from tests.support.postgres import postgres_server, temporary_database
 
@@ -70,6 +73,16 @@ def database_url(request: pytest.FixtureRequest, sqlite_path: str) -> str:
         return f"sqlite:///{sqlite_path}"
     url: str = request.getfixturevalue("postgres_database_url")
     return url
+
+
+@pytest.fixture
+def stores(database_url: str) -> Iterator[tuple[Casework, Engine]]:
+    """Return an application and a read-model engine on each store (tests/integration)."""
+    app = Casework(env=persistence_environment(database_url))
+    engine = create_read_engine(database_url)
+    yield app, engine
+    engine.dispose()
+    app.close()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
 from uuid import UUID
 
 from flask.views import MethodView
@@ -10,7 +12,7 @@ from api.auth import current_actor
 from api.resources.blueprint import Blueprint
 from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
-from api.schemas.journeys import RecordContactSchema, RecordOutreachSchema
+from api.schemas.journeys import ReassignFollowUpSchema, RecordContactSchema, RecordOutreachSchema
 from api.services import casework
 from casework.journey import commands as do
 
@@ -50,3 +52,21 @@ class FollowUpOutreach(MethodView):
         `follow_up_cancelled`).
         """
         return created(casework().record_outreach(current_actor(), command))
+
+
+@blp.route("/follow-ups/<uuid:follow_up_id>/reassignment")
+class FollowUpReassignment(MethodView):
+    @blp.arguments(ReassignFollowUpSchema)
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="reassign_follow_up")
+    def post(
+        self, command: do.ReassignFollowUp, journey_id: UUID, follow_up_id: UUID
+    ) -> dict[str, Any]:
+        """Hand one open follow-up to another practitioner, with a reason.
+
+        Clinical lead. The new owner must hold the follow-up's owning role (409
+        `practitioner_lacks_role`) and still work here (409 `practitioner_deactivated`); a
+        follow-up done or cancelled is 409. Taking someone off the care team, or putting a new
+        member on it in the owning role, hands the open follow-ups over by itself.
+        """
+        return asdict(casework().reassign_follow_up(current_actor(), command))

@@ -24,14 +24,17 @@ class Clinics(MethodView):
         """Register a clinic and its first admin (needs CASEWORK_OPERATOR_TOKEN).
 
         Only the service operator may call it, with `CASEWORK_OPERATOR_TOKEN` as the bearer token
-        (403 for anyone else). Answers the clinic's id and its first admin's `admin_id`; without
-        `follow_up_schedule`, the clinic follows the default schedule.
+        (403 for anyone else). Answers the clinic's id, its first admin's `admin_id` and a bearer
+        token for that admin (`admin_token`, shown this once); without `follow_up_schedule`, the
+        clinic follows the default schedule.
         """
         require_operator()
-        written, admin_id = casework().register_clinic(command)
+        registered = casework().register_clinic(command)
+        written = registered.written
         return {
             "id": written.id,
             "version": written.version,
             "position": written.position,
-            "admin_id": admin_id,
+            "admin_id": registered.admin_id,
+            "admin_token": registered.admin_token,
         }

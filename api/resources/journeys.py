@@ -20,11 +20,14 @@ from api.schemas.journeys import RecordIntakeSchema
 from api.schemas.reads import (
     CaseloadPageSchema,
     CaseloadQuerySchema,
+    PauseReviewPageSchema,
+    PauseReviewQuerySchema,
     TimelinePageSchema,
     TimelineQuerySchema,
 )
 from api.services import casework
 from casework.journey.commands import RecordIntake
+from casework.permissions import Read, acting_role
 from projections import queries
 from projections.pages import Page
 from projections.timeline import revealed_entries
@@ -61,6 +64,25 @@ class Journeys(MethodView):
         (409 `intake_too_far_back`).
         """
         return created(casework().record_intake(current_actor(), command))
+
+
+@blp.route("/pause-reviews")
+class PauseReviews(MethodView):
+    @blp.arguments(PauseReviewQuerySchema, location="query")
+    @blp.response(200, PauseReviewPageSchema)
+    @blp.doc(operationId="list_pause_reviews")
+    def get(self, query: dict[str, Any]) -> Page:
+        """List paused journeys whose review date has come (or comes within `within_days`).
+
+        Clinical lead. The longest-waiting first, by review date (in the clinic's calendar), with
+        the pseudonym, when and by whom the journey was paused, and the days overdue. Recorded in
+        the access log as one query.
+        """
+        actor = current_actor()
+        acting_role(actor, Read.PAUSE_REVIEWS)
+        with projected(("caseload", "decisions"), query.pop("min_position")) as connection:
+            page = queries.pause_reviews(connection, actor.clinic_id, today(actor), **query)
+        return logged_query(actor, "pause_reviews", query, page)
 
 
 @blp.route("/<uuid:journey_id>")

@@ -10,19 +10,41 @@ from flask import g
 from flask.views import MethodView
 
 from api.auth import current_actor
+from api.read_models import projected
 from api.resources.blueprint import Blueprint
 from api.resources.writes import Created, created
 from api.schemas.common import WrittenSchema
 from api.schemas.staff import (
+    DeactivatePractitionerSchema,
     GrantRoleSchema,
+    IssuedTokenSchema,
+    IssueTokenSchema,
     PractitionerSchema,
+    RecordCredentialsSchema,
     RegisterPractitionerSchema,
+    RenamePractitionerSchema,
     RevokeRoleSchema,
+    RevokeTokenSchema,
+    StaffPageSchema,
+    StaffQuerySchema,
+    TokenListSchema,
 )
 from api.services import casework
-from casework.commands import GrantRole, RegisterPractitioner, RevokeRole
+from casework.commands import (
+    DeactivatePractitioner,
+    GrantRole,
+    IssueToken,
+    RecordCredentials,
+    RegisterPractitioner,
+    RenamePractitioner,
+    RevokeRole,
+    RevokeToken,
+)
+from casework.permissions import Read, acting_role
 from casework.practitioner import Practitioner
 from casework.roles import Actor
+from projections import queries
+from projections.pages import Page
 
 blp = Blueprint(
     "practitioners", __name__, url_prefix="/practitioners", description="Staff and roles (admin)"
@@ -31,6 +53,24 @@ blp = Blueprint(
 
 @blp.route("")
 class Practitioners(MethodView):
+    @blp.arguments(StaffQuerySchema, location="query")
+    @blp.response(200, StaffPageSchema)
+    @blp.doc(operationId="list_practitioners")
+    def get(self, query: dict[str, Any]) -> Page:
+        """List the clinic's practitioners by name (filters: role, active).
+
+        Any staff member of the clinic and its auditor. Each with roles, whether they still work
+        here, credentials and modalities. Read from the projections (`min_position` waits for a
+        write you made).
+        """
+        actor = current_actor()
+        acting_role(actor, Read.PRACTITIONER)
+        role = query.pop("role")
+        with projected(("staff",), query.pop("min_position")) as connection:
+            return queries.staff_list(
+                connection, actor.clinic_id, role=role and role.value, **query
+            )
+
     @blp.arguments(RegisterPractitionerSchema)
     @blp.response(201, WrittenSchema)
     @blp.doc(operationId="register_practitioner")
@@ -89,3 +129,86 @@ class PractitionerRole(MethodView):
 def _role_changer() -> Actor | None:
     """Return the admin changing a role, or None for the operator (CASEWORK_OPERATOR_TOKEN)."""
     return None if g.is_operator else current_actor()
+
+
+@blp.route("/<uuid:practitioner_id>/name")
+class PractitionerName(MethodView):
+    @blp.arguments(RenamePractitionerSchema)
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="rename_practitioner")
+    def put(self, command: RenamePractitioner, practitioner_id: UUID) -> dict[str, Any]:
+        """Record the name a practitioner is known by from now on (admin).
+
+        The name is staff data, kept plain; a name the same as the recorded one is a 422.
+        """
+        return asdict(casework().rename_practitioner(current_actor(), command))
+
+
+@blp.route("/<uuid:practitioner_id>/credentials")
+class PractitionerCredentials(MethodView):
+    @blp.arguments(RecordCredentialsSchema)
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="record_credentials")
+    def put(self, command: RecordCredentials, practitioner_id: UUID) -> dict[str, Any]:
+        """Replace a practitioner's credentials (licence numbers, valid until) and modalities.
+
+        Admin. The lists replace the recorded ones as a whole.
+        """
+        return asdict(casework().record_credentials(current_actor(), command))
+
+
+@blp.route("/<uuid:practitioner_id>/deactivation")
+class PractitionerDeactivation(MethodView):
+    @blp.arguments(DeactivatePractitionerSchema)
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="deactivate_practitioner")
+    def post(self, command: DeactivatePractitioner, practitioner_id: UUID) -> dict[str, Any]:
+        """Deactivate a practitioner who left, with a reason: every token of theirs stops at once.
+
+        Another admin (409 `cannot_deactivate_self`; again: 409 `already_deactivated`). They
+        cannot be put on a care team (409 `practitioner_deactivated`); what they recorded stays
+        theirs. A clinical lead finds the journeys to hand over with `GET
+        /journeys?member={id}`.
+        """
+        return asdict(casework().deactivate_practitioner(current_actor(), command))
+
+
+@blp.route("/<uuid:practitioner_id>/tokens")
+class PractitionerTokens(MethodView):
+    @blp.response(200, TokenListSchema)
+    @blp.doc(operationId="list_tokens")
+    def get(self, practitioner_id: UUID) -> dict[str, Any]:
+        """List a practitioner's bearer tokens, newest first: label, issued, revoked, last used.
+
+        An admin any practitioner's of the clinic; anyone their own. Never the token itself.
+        """
+        casework().check_token_reader(current_actor(), practitioner_id)
+        with projected(("staff",), None) as connection:
+            return {"items": queries.practitioner_tokens(connection, practitioner_id)}
+
+    @blp.arguments(IssueTokenSchema)
+    @blp.response(201, IssuedTokenSchema)
+    @blp.doc(operationId="issue_token")
+    def post(self, command: IssueToken, practitioner_id: UUID) -> Created:
+        """Issue a practitioner a bearer token; the answer holds it, shown this once.
+
+        Admin. A deactivated practitioner gets none (409 `already_deactivated`). Only the token's
+        hash is stored: a lost token is revoked and a new one issued.
+        """
+        issued = casework().issue_token(current_actor(), command)
+        answer, status, headers = created(issued.written)
+        return {**answer, "secret": issued.secret}, status, headers
+
+
+@blp.route("/<uuid:practitioner_id>/tokens/<uuid:token_id>")
+class PractitionerToken(MethodView):
+    @blp.arguments(RevokeTokenSchema, location="json")
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="revoke_token")
+    def delete(self, command: RevokeToken, practitioner_id: UUID, token_id: UUID) -> dict[str, Any]:
+        """Revoke a bearer token, with a reason: it stops working at once.
+
+        An admin any of the clinic's; anyone their own (403 otherwise). Twice is 409
+        `token_already_revoked`.
+        """
+        return asdict(casework().revoke_token(current_actor(), command))

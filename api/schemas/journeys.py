@@ -180,6 +180,15 @@ class RecordOutreachSchema(ClinicalTimeSchema):
     notes = optional_text()
 
 
+class ReassignFollowUpSchema(ClinicalTimeSchema):
+    command = do.ReassignFollowUp
+
+    practitioner_id = fields.UUID(
+        required=True, metadata={"description": "Who owes it from now on (holds its role)."}
+    )
+    reason = text(LONG_TEXT, required=True)
+
+
 class PauseJourneySchema(ClinicalTimeSchema):
     command = do.PauseJourney
 

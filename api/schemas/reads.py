@@ -192,7 +192,26 @@ def page_schema(name: str, item: type[Schema]) -> type[Schema]:
     )
 
 
+class PauseReviewQuerySchema(ReadQuerySchema):
+    within_days = whole_number(
+        in_query=True,
+        load_default=0,
+        validate=validate.Range(0, 365),
+        metadata={"description": "Also reviews due within this many days (default: due now)."},
+    )
+
+
+class PauseReviewEntrySchema(Schema):
+    journey_id = fields.UUID()
+    client_pseudonym = fields.String()
+    review_date = fields.Date()
+    days_overdue = fields.Integer(metadata={"description": "0 when due today or later."})
+    paused_at = fields.DateTime()
+    paused_by = fields.UUID()
+
+
 CaseloadPageSchema = page_schema("CaseloadPage", CaseloadEntrySchema)
+PauseReviewPageSchema = page_schema("PauseReviewPage", PauseReviewEntrySchema)
 TimelinePageSchema = page_schema("TimelinePage", TimelineEntrySchema)
 WorklistPageSchema = page_schema("WorklistPage", WorklistEntrySchema)
 DecisionPageSchema = page_schema("DecisionPage", DecisionEntrySchema)

@@ -6,8 +6,19 @@ from marshmallow import Schema, fields, validate
 
 from api.schemas.commands import CommandSchema
 from api.schemas.common import Choice, WrittenSchema, day, text, text_list, whole_number
+from api.schemas.reads import ReadQuerySchema, page_schema
 from casework.clinic import FOLLOW_UP_KINDS
-from casework.commands import GrantRole, RegisterClinic, RegisterPractitioner, RevokeRole
+from casework.commands import (
+    DeactivatePractitioner,
+    GrantRole,
+    IssueToken,
+    RecordCredentials,
+    RegisterClinic,
+    RegisterPractitioner,
+    RenamePractitioner,
+    RevokeRole,
+    RevokeToken,
+)
 from casework.roles import Role
 
 
@@ -40,6 +51,11 @@ class RegisterClinicSchema(CommandSchema):
 
 class ClinicRegisteredSchema(WrittenSchema):
     admin_id = fields.UUID(metadata={"description": "The clinic's first admin."})
+    admin_token = fields.String(
+        metadata={
+            "description": "A bearer token for the first admin: shown this once, never again."
+        }
+    )
 
 
 class CredentialSchema(Schema):
@@ -91,6 +107,12 @@ class RoleChangeSchema(Schema):
     version = fields.Integer(metadata={"description": "The practitioner's version it made."})
 
 
+class DeactivationSchema(Schema):
+    reason = fields.String()
+    actor_id = fields.UUID(allow_none=True)
+    occurred_at = fields.DateTime()
+
+
 class PractitionerSchema(Schema):
     id = fields.UUID()
     version = fields.Integer()
@@ -99,6 +121,8 @@ class PractitionerSchema(Schema):
     roles = fields.Method("sorted_roles")
     credentials = fields.List(fields.Nested(CredentialSchema))
     modalities = fields.List(fields.String())
+    active = fields.Boolean(metadata={"description": "false once deactivated: no token works."})
+    deactivation = fields.Nested(DeactivationSchema, allow_none=True)
     role_changes = fields.List(
         fields.Nested(RoleChangeSchema),
         metadata={"description": "Every role granted or revoked since registration, oldest first."},
@@ -106,3 +130,86 @@ class PractitionerSchema(Schema):
 
     def sorted_roles(self, practitioner: object) -> list[str]:
         return sorted(getattr(practitioner, "roles", []))
+
+
+class RenamePractitionerSchema(CommandSchema):
+    command = RenamePractitioner
+
+    display_name = text(required=True)
+
+
+class RecordCredentialsSchema(CommandSchema):
+    command = RecordCredentials
+
+    credentials = fields.List(
+        fields.Nested(CredentialSchema), load_default=list, validate=validate.Length(max=20)
+    )
+    modalities = text_list(load_default=list, metadata={"description": "e.g. IFS, psychodrama"})
+
+
+class DeactivatePractitionerSchema(CommandSchema):
+    command = DeactivatePractitioner
+
+    reason = text(
+        required=True,
+        metadata={"description": "Why they leave (kept on the staff record, plain)."},
+    )
+
+
+class IssueTokenSchema(CommandSchema):
+    command = IssueToken
+
+    label = text(100, required=True, metadata={"description": "What it is for, e.g. 'laptop'."})
+
+
+class RevokeTokenSchema(CommandSchema):
+    command = RevokeToken
+
+    reason = text(required=True, metadata={"description": "Why, e.g. 'laptop lost'."})
+
+
+class IssuedTokenSchema(WrittenSchema):
+    secret = fields.String(
+        metadata={"description": "The bearer token: shown this once, stored only as a hash."}
+    )
+
+
+class StaffQuerySchema(ReadQuerySchema):
+    role = fields.Enum(Role, by_value=True, load_default=None)
+    active = fields.Boolean(
+        load_default=None, metadata={"description": "true: still working here; false: left."}
+    )
+
+
+class ListedCredentialSchema(Schema):
+    kind = fields.String()
+    number = fields.String()
+    valid_until = fields.String(allow_none=True, metadata={"format": "date"})
+
+
+class StaffEntrySchema(Schema):
+    id = fields.UUID(attribute="practitioner_id")
+    display_name = fields.String()
+    roles = fields.List(fields.String())
+    active = fields.Boolean()
+    credentials = fields.List(fields.Nested(ListedCredentialSchema))
+    modalities = fields.List(fields.String())
+    registered_at = fields.DateTime()
+    deactivated_at = fields.DateTime(allow_none=True)
+
+
+StaffPageSchema = page_schema("StaffPage", StaffEntrySchema)
+
+
+class TokenSchema(Schema):
+    id = fields.UUID(attribute="token_id")
+    label = fields.String()
+    issued_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(
+        allow_none=True, metadata={"description": "To the minute; null: never used."}
+    )
+
+
+class TokenListSchema(Schema):
+    items = fields.List(fields.Nested(TokenSchema))

@@ -87,6 +87,7 @@ class Journey(ChainedAggregate):
     SessionOutcomeRecorded = events.SessionOutcomeRecorded
     ContactRecorded = events.ContactRecorded
     OutreachRecorded = events.OutreachRecorded
+    FollowUpsReassigned = events.FollowUpsReassigned
     JourneyPaused = events.JourneyPaused
     JourneyResumed = events.JourneyResumed
     JourneyStopped = events.JourneyStopped
@@ -156,6 +157,11 @@ class Journey(ChainedAggregate):
         self._trigger(
             self.CareTeamMemberAssigned, acting, practitioner_id=practitioner_id, role=role.value
         )
+        # Open follow-ups of this role whose owner left the care team go to the newcomer.
+        orphaned = [
+            f for f in self._open_follow_ups(role.value) if self._off_team(f.owner_id, role)
+        ]
+        self._hand_over(acting, orphaned, practitioner_id, reason=None)
 
     def unassign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, reason: str | None
@@ -167,6 +173,50 @@ class Journey(ChainedAggregate):
         self._trigger(
             self.CareTeamMemberUnassigned, acting, practitioner_id=practitioner_id, reason=reason
         )
+        # Their open follow-ups go to whoever still holds the owning role on the team, if anyone.
+        for member in list(self.care_team):
+            left = [f for f in self._open_follow_ups(member.role) if f.owner_id == practitioner_id]
+            self._hand_over(acting, left, member.practitioner_id, reason=None)
+
+    def reassign_follow_up(
+        self, acting: Acting, follow_up_id: UUID, to_id: UUID, reason: str
+    ) -> FollowUp:
+        """Hand one open follow-up to another practitioner, for a reason; return it."""
+        self._check_open(acting)
+        follow_up = self._open_follow_up(follow_up_id)
+        if follow_up.owner_id == to_id:
+            raise InvalidInput.field("practitioner_id", "The follow-up is theirs already.")
+        self._hand_over(acting, [follow_up], to_id, reason)
+        return follow_up
+
+    def _open_follow_ups(self, owner_role: str) -> list[FollowUp]:
+        return [
+            f
+            for f in self.follow_ups.values()
+            if f.owner_role == owner_role and f.done_on is None and not f.cancelled
+        ]
+
+    def _off_team(self, practitioner_id: UUID | None, role: CareRole) -> bool:
+        return practitioner_id is None or self.care_team_member(practitioner_id, role) is None
+
+    def _hand_over(
+        self, acting: Acting, follow_ups: list[FollowUp], to_id: UUID, reason: str | None
+    ) -> None:
+        """Record, per previous owner, that these follow-ups are `to_id`'s from now on."""
+        by_owner: dict[UUID | None, list[FollowUp]] = {}
+        for follow_up in follow_ups:
+            if follow_up.owner_id != to_id:
+                by_owner.setdefault(follow_up.owner_id, []).append(follow_up)
+        for from_id, handed in by_owner.items():
+            self._trigger(
+                self.FollowUpsReassigned,
+                acting,
+                follow_up_ids=[f.follow_up_id for f in handed],
+                owner_role=handed[0].owner_role,
+                from_id=from_id,
+                to_id=to_id,
+                reason=reason,
+            )
 
     def care_team_member(self, practitioner_id: UUID, role: CareRole) -> CareTeamMember | None:
         """Return the care-team membership of `practitioner_id` in `role`, if there is one."""
@@ -429,8 +479,13 @@ class Journey(ChainedAggregate):
             touch_areas=list(touch_areas),
             adverse_event=adverse_event_values(adverse_event),
             notes=notes,
-            follow_ups=plan_follow_ups(session_id, session_day, follow_up_schedule, owners),
+            follow_ups=plan_follow_ups(
+                session_id, self._held_sessions() + 1, session_day, follow_up_schedule, owners
+            ),
         )
+
+    def _held_sessions(self) -> int:
+        return sum(1 for s in self.sessions.values() if s.status == SessionStatus.HELD.value)
 
     # -- after a session: contacts and outreach --------------------------------------------
 

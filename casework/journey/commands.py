@@ -170,6 +170,15 @@ class RecordOutreach(DatedJourneyCommand):
     notes: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReassignFollowUp(DatedJourneyCommand):
+    """Hand one open follow-up to another practitioner who holds its owning role."""
+
+    follow_up_id: UUID
+    practitioner_id: UUID
+    reason: str
+
+
 # -- decisions ---------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from casework.journey import commands as do
 from casework.journey.rules import check_touch
 from casework.journey.times import check_intake_time
 from casework.journey.values import ConsentKind, Status
+from casework.practitioner import Practitioner
 from casework.refusals import Refusal
 from casework.role_checks import RoleChecks
 from casework.roles import Actor, Role
@@ -62,6 +63,15 @@ class JourneyService(RoleChecks):
             self._check_no_open_journey(self._get(Client, client_id))
             raise
 
+    @staticmethod
+    def _check_can_take_on(practitioner: Practitioner) -> None:
+        """Refuse to give a deactivated practitioner a place on a care team, or a follow-up."""
+        if not practitioner.active:
+            raise RuleViolation(
+                Refusal.PRACTITIONER_DEACTIVATED,
+                "The practitioner was deactivated: choose someone who still works here.",
+            )
+
     def _check_no_open_journey(self, client: Client) -> None:
         """Refuse a second open journey for a client; the refusal names the open one."""
         for journey_id in reversed(client.journey_ids):
@@ -76,6 +86,7 @@ class JourneyService(RoleChecks):
         """Put a practitioner of the clinic on the journey's care team in one of their roles."""
         journey, acting = self._load(actor, command)
         member = self._practitioner(actor.clinic_id, command.practitioner_id, "practitioner_id")
+        self._check_can_take_on(member)
         if not member.holds(Role(command.role.value)):
             raise RuleViolation(
                 Refusal.PRACTITIONER_LACKS_ROLE,
@@ -281,6 +292,22 @@ class JourneyService(RoleChecks):
         journey.record_outreach(
             acting, command.follow_up_id, command.channel, command.outcome, sealed["notes"]
         )
+        return self._save(journey)
+
+    def reassign_follow_up(self, actor: Actor, command: do.ReassignFollowUp) -> Written:
+        """Hand one open follow-up to a practitioner who holds its owning role, for a reason."""
+        journey, acting = self._load(actor, command)
+        to = self._practitioner(actor.clinic_id, command.practitioner_id, "practitioner_id")
+        self._check_can_take_on(to)
+        follow_up = journey.follow_ups.get(command.follow_up_id)
+        if follow_up is not None and not to.holds(Role(follow_up.owner_role)):
+            raise RuleViolation(
+                Refusal.PRACTITIONER_LACKS_ROLE,
+                f"The practitioner does not hold the role {follow_up.owner_role}.",
+                {"field": "practitioner_id", "role": follow_up.owner_role},
+            )
+        sealed = self._sealed_in(journey, Journey.FollowUpsReassigned, reason=command.reason)
+        journey.reassign_follow_up(acting, command.follow_up_id, to.id, sealed["reason"])
         return self._save(journey)
 
     # -- decisions -------------------------------------------------------------------------

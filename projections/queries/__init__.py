@@ -8,6 +8,7 @@ from projections.queries.decisions import (
     decision_register,
     decision_register_rows,
     decisions_matching,
+    pause_reviews,
 )
 from projections.queries.follow_ups import (
     follow_up_status,
@@ -16,6 +17,7 @@ from projections.queries.follow_ups import (
     follow_up_worklist,
 )
 from projections.queries.journeys import caseload, client_ids, phase_on
+from projections.queries.staff import practitioner_tokens, staff_list
 from projections.queries.timeline import corrections, journey_timeline
 
 __all__ = [
@@ -32,5 +34,8 @@ __all__ = [
     "follow_up_urgency",
     "follow_up_worklist",
     "journey_timeline",
+    "pause_reviews",
     "phase_on",
+    "practitioner_tokens",
+    "staff_list",
 ]

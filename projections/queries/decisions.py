@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    Connection,
-    Select,
-    select,
-)
+from sqlalchemy import Connection, Select, func, select, tuple_
 
 from projections.pages import Page, decode_cursor, page_of
 from projections.queries.filters import on_local_days
-from projections.tables import (
-    decisions,
-)
+from projections.tables import decisions, journeys
 
 
 def decision_register(
@@ -79,3 +73,47 @@ def decisions_matching(
         if value is not None:
             query = query.where(column == value)
     return query.order_by(decisions.c.position.desc())
+
+
+def pause_reviews(
+    connection: Connection,
+    clinic_id: UUID,
+    today: date,
+    *,
+    within_days: int = 0,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return the paused journeys whose review date has come or comes within `within_days`,
+    the longest-waiting first: each with its pseudonym, its pause and the review date."""
+    latest = (
+        select(decisions.c.journey_id, func.max(decisions.c.position).label("position"))
+        .where(decisions.c.clinic_id == clinic_id, decisions.c.kind == "pause")
+        .group_by(decisions.c.journey_id)
+        .subquery()
+    )
+    query = (
+        select(
+            decisions.c.journey_id,
+            journeys.c.client_pseudonym,
+            decisions.c.review_date,
+            decisions.c.decided_at.label("paused_at"),
+            decisions.c.decider_id.label("paused_by"),
+        )
+        .join(latest, latest.c.position == decisions.c.position)
+        .join(journeys, journeys.c.journey_id == decisions.c.journey_id)
+        .where(
+            journeys.c.status == "paused",
+            decisions.c.review_date <= today + timedelta(days=within_days),
+        )
+    )
+    key = (decisions.c.review_date, decisions.c.journey_id)
+    if after is not None:
+        review_date, journey_id = decode_cursor(after, date.fromisoformat, UUID)
+        query = query.where(tuple_(*key) > tuple_(review_date, journey_id))
+    rows = [
+        dict(row) for row in connection.execute(query.order_by(*key).limit(limit + 1)).mappings()
+    ]
+    for row in rows:
+        row["days_overdue"] = max((today - row["review_date"]).days, 0)
+    return page_of(rows, limit, ["review_date", "journey_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,13 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from casework.application import Casework
+from casework.journey.commands import RecordContact
+from casework.journey.values import ContactKind
 from casework.roles import Role
+from tests.support.endpoints import ADMIN, AUDITOR, FACILITATOR, LEAD, THERAPIST, Http, Scene
+from tests.support.journeys import hold_session, ready_journey
 from tests.support.keys import TEST_KEYS
-from tests.support.staff import Staff, register_staff
+from tests.support.staff import Staff, issue_token, register_staff
 
 OPERATOR_TOKEN = "operator-test-token"
 
@@ -87,10 +92,39 @@ def client(flask_app: Flask) -> FlaskClient:
 def api_staff(casework_app: Casework) -> ApiStaff:
     staff = register_staff(casework_app)
     tokens = {
-        role: casework_app.issue_token(actor.practitioner_id, "test")[0]
+        role: issue_token(casework_app, actor.practitioner_id, "test")
         for role, actor in staff.actors.items()
     }
-    second, _ = casework_app.issue_token(staff.second_facilitator.practitioner_id, "test")
+    second = issue_token(casework_app, staff.second_facilitator.practitioner_id, "test")
     other_clinic = register_staff(casework_app)
-    outsider, _ = casework_app.issue_token(other_clinic.id(Role.CLINICAL_LEAD), "test")
+    outsider = issue_token(casework_app, other_clinic.id(Role.CLINICAL_LEAD), "test")
     return ApiStaff(staff, tokens, second, outsider)
+
+
+# -- the scene the refusal tests send each endpoint's request against -----------------------------
+# (tests/api/test_endpoint_errors.py, tests/api/test_endpoint_conflicts.py)
+
+
+@pytest.fixture
+def scene(casework_app: Casework, api_staff: ApiStaff) -> Scene:
+    staff = api_staff.staff
+    therapist = staff[THERAPIST]
+    journey = ready_journey(casework_app, staff)
+    session = hold_session(casework_app, staff, journey, datetime.now(UTC) - timedelta(days=3))
+    done, still_open, *_ = casework_app.get_journey(therapist, journey)["follow_ups"]
+    kind = ContactKind.INTEGRATION_SESSION
+    casework_app.record_contact(
+        therapist, RecordContact(journey_id=journey, kind=kind, follow_up_id=done["follow_up_id"])
+    )
+    return Scene(
+        journey,
+        session,
+        done["follow_up_id"],
+        still_open["follow_up_id"],
+        *(staff.id(role) for role in (ADMIN, AUDITOR, LEAD, FACILITATOR, THERAPIST)),
+    )
+
+
+@pytest.fixture
+def http(client: FlaskClient, casework_app: Casework, scene: Scene) -> Http:
+    return Http(client, casework_app, scene)

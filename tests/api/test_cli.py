@@ -71,7 +71,7 @@ def test_an_operator_registers_a_clinic_over_http(client: FlaskClient, api_staff
     )
     response = client.post("/clinics", json=body, headers=bearer("operator-test-token"))
     assert response.status_code == 201
-    assert set(response.json) == {"id", "version", "position", "admin_id"}
+    assert set(response.json) == {"id", "version", "position", "admin_id", "admin_token"}
     bad_zone = client.post(
         "/clinics",
         json={**body, "time_zone": "Mars/Olympus"},

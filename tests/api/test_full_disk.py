@@ -21,7 +21,7 @@ from casework.application import Casework
 from casework.roles import Role
 from tests.api.conftest import bearer
 from tests.support.keys import TEST_KEYS
-from tests.support.staff import register_staff
+from tests.support.staff import issue_token, register_staff
 
 FILESYSTEM_BYTES = 8 * 1024 * 1024
 
@@ -73,7 +73,7 @@ def test_a_full_disk_refuses_reads_and_writes_cleanly_and_recovers_by_itself(
 ) -> None:
     casework_app: Casework = full_disk_app.extensions["casework"]
     staff = register_staff(casework_app)
-    coordinator, _ = casework_app.issue_token(staff.id(Role.INTAKE_COORDINATOR), "disk")
+    coordinator = issue_token(casework_app, staff.id(Role.INTAKE_COORDINATOR), "disk")
     client = full_disk_app.test_client()
     journey_id = client.post(
         "/journeys",

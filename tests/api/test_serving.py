@@ -21,7 +21,7 @@ from casework.persistence import persistence_environment
 from casework.roles import Role
 from projections.store import upgrade
 from tests.support.keys import TEST_KEY_ENVIRONMENT
-from tests.support.staff import register_staff
+from tests.support.staff import issue_token, register_staff
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
@@ -41,7 +41,7 @@ def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
     upgrade(url)
     app = Casework(env=persistence_environment(url))
     staff = register_staff(app)
-    token, _ = app.issue_token(staff.id(Role.FACILITATOR), "test")
+    token = issue_token(app, staff.id(Role.FACILITATOR), "test")
     app.close()
     port = free_port()
     server = subprocess.Popen(

@@ -22,7 +22,7 @@ from projections.store import upgrade
 from tests.api.conftest import bearer
 from tests.support.keys import TEST_KEYS
 from tests.support.postgres import ThrowawayServer, find_bindir, temporary_database
-from tests.support.staff import register_staff
+from tests.support.staff import issue_token, register_staff
 
 pytestmark = pytest.mark.postgres
 
@@ -54,7 +54,7 @@ def test_writes_during_an_outage_get_503_then_land_again_and_none_is_half_writte
 ) -> None:
     casework_app: Casework = outage_app.extensions["casework"]
     staff = register_staff(casework_app)
-    token, _ = casework_app.issue_token(staff.id(Role.INTAKE_COORDINATOR), "outage")
+    token = issue_token(casework_app, staff.id(Role.INTAKE_COORDINATOR), "outage")
     answers: list[tuple[float, int, Any]] = []
     stop = threading.Event()
 

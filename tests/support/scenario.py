@@ -6,13 +6,25 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from casework.application import Casework
-from casework.commands import EraseClient, GrantRole, RecordClientDetails, RevokeRole
+from casework.commands import (
+    DeactivatePractitioner,
+    EraseClient,
+    GrantRole,
+    IssueToken,
+    RecordClientDetails,
+    RecordCredentials,
+    RegisterPractitioner,
+    RenamePractitioner,
+    RevokeRole,
+    RevokeToken,
+)
 from casework.journey.commands import (
     AssignCareTeamMember,
     CancelSession,
     CloseJourney,
     GiveConsent,
     PauseJourney,
+    ReassignFollowUp,
     RecordAddendum,
     RecordContact,
     RecordCorrection,
@@ -51,8 +63,25 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
         staff[Role.ADMIN],
         RevokeRole(practitioner_id=auditor, role=Role.INTAKE_COORDINATOR, reason="Cover ended"),
     )
-    _, token_id = app.issue_token(staff.id(Role.AUDITOR), "audit laptop")
-    app.revoke_token(token_id, "Audit finished")
+    auditor_id = staff.id(Role.AUDITOR)
+    issued = app.issue_token(
+        staff[Role.ADMIN], IssueToken(practitioner_id=auditor_id, label="audit laptop")
+    )
+    app.revoke_token(
+        staff[Role.AUDITOR],
+        RevokeToken(practitioner_id=auditor_id, token_id=issued.written.id, reason="Finished"),
+    )
+    app.rename_practitioner(
+        staff[Role.ADMIN], RenamePractitioner(practitioner_id=auditor_id, display_name="Auditor")
+    )
+    app.record_credentials(
+        staff[Role.ADMIN],
+        RecordCredentials(
+            practitioner_id=auditor_id,
+            credentials=[{"kind": "registration", "number": "A-1", "valid_until": None}],
+            modalities=["audit"],
+        ),
+    )
 
     journey_id = ready_journey(app, staff, "CW-EVERY")
     app.assign_care_team_member(
@@ -114,6 +143,19 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
             outcome=OutreachOutcome.NO_ANSWER,
         ),
     )
+    covering = app.register_practitioner(
+        staff[Role.ADMIN],
+        RegisterPractitioner(display_name="Cover", roles=[Role.INTEGRATION_THERAPIST]),
+    ).id
+    app.reassign_follow_up(
+        lead,
+        ReassignFollowUp(
+            journey_id=journey_id,
+            follow_up_id=follow_ups[1]["follow_up_id"],
+            practitioner_id=covering,
+            reason="On leave",
+        ),
+    )
     review = datetime.now(UTC).date() + timedelta(days=7)
     app.pause_journey(
         lead,
@@ -166,6 +208,10 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
             retention_override="Consent withdrawn in full",
         ),
     )
-    aggregate_ids = [staff.clinic_id, token_id, journey_id, withdrawn_id]
+    app.deactivate_practitioner(
+        staff[Role.ADMIN],
+        DeactivatePractitioner(practitioner_id=auditor_id, reason="Contract ended"),
+    )
+    aggregate_ids = [staff.clinic_id, issued.written.id, journey_id, withdrawn_id]
     aggregate_ids += [actor.practitioner_id for actor in staff.actors.values()]
     return staff, aggregate_ids

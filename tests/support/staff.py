@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from casework.application import Casework
-from casework.commands import RegisterClinic, RegisterPractitioner
+from casework.commands import IssueToken, RegisterClinic, RegisterPractitioner
 from casework.roles import Actor, Role
 
 
@@ -32,7 +32,7 @@ def register_staff(
     app: Casework, time_zone: str = "Europe/Amsterdam", **clinic_settings: Any
 ) -> Staff:
     """Register a clinic, its admin, one practitioner per other role, and a second facilitator."""
-    written, admin_id = app.register_clinic(
+    written, admin_id, _ = app.register_clinic(
         RegisterClinic(
             name="Test Clinic", time_zone=time_zone, admin_display_name="Admin", **clinic_settings
         )
@@ -56,3 +56,8 @@ def register_staff(
     )
     second_facilitator = Actor(second.id, written.id, frozenset({Role.FACILITATOR}))
     return Staff(written.id, time_zone, actors, second_facilitator)
+
+
+def issue_token(app: Casework, practitioner_id: UUID, label: str) -> str:
+    """Issue a practitioner a token as the operator does (`casework tokens issue`); return it."""
+    return app.issue_token(None, IssueToken(practitioner_id=practitioner_id, label=label)).secret

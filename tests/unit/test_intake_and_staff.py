@@ -9,7 +9,14 @@ from eventsourcing.domain import Aggregate
 from casework.application import Casework
 from casework.client import Client, client_id_for
 from casework.clinic import Clinic
-from casework.commands import GrantRole
+from casework.commands import (
+    DeactivatePractitioner,
+    GrantRole,
+    IssueToken,
+    RecordCredentials,
+    RenamePractitioner,
+    RevokeToken,
+)
 from casework.errors import Forbidden, InvalidInput, NotFound, RuleViolation
 from casework.journey import Journey
 from casework.journey.commands import AssignCareTeamMember, CloseJourney, UnassignCareTeamMember
@@ -97,8 +104,10 @@ def test_another_clinic_cannot_see_or_touch_a_journey(app: Casework, staff: Staf
         app.close_journey(outsider, CloseJourney(journey_id=journey_id, reason="Not mine"))
 
 
-def test_an_auditor_may_read_but_never_write() -> None:
-    writes = {command for command in PERMISSIONS if not isinstance(command, Read)}
+def test_an_auditor_may_read_but_never_write_to_the_record() -> None:
+    # Revoking their own token (a lost laptop) is the one write an auditor makes: to their own
+    # credentials, never to a clinic's record.
+    writes = {command for command in PERMISSIONS if not isinstance(command, Read)} - {RevokeToken}
     assert all(Role.AUDITOR not in PERMISSIONS[command] for command in writes)
     assert Role.AUDITOR in PERMISSIONS[Read.JOURNEY]
 
@@ -125,13 +134,85 @@ def test_an_admin_manages_staff_but_reads_no_journey(app: Casework, staff: Staff
 
 
 def test_a_revoked_token_no_longer_authenticates(app: Casework, staff: Staff) -> None:
-    secret, token_id = app.issue_token(staff.id(Role.FACILITATOR), "laptop")
-    actor = app.authenticate(secret)
+    facilitator = staff.id(Role.FACILITATOR)
+    issued = app.issue_token(staff[Role.ADMIN], IssueToken(practitioner_id=facilitator, label="pc"))
+    actor = app.authenticate(issued.secret)
     assert actor is not None
     assert actor.roles == {Role.FACILITATOR}
-    assert app.authenticate(secret + "x") is None
-    app.revoke_token(token_id, "Laptop lost")
-    assert app.authenticate(secret) is None
+    assert app.authenticate(issued.secret + "x") is None
+    revoke = RevokeToken(practitioner_id=facilitator, token_id=issued.written.id, reason="Lost")
+    app.revoke_token(staff[Role.FACILITATOR], revoke)  # their own
+    assert app.authenticate(issued.secret) is None
+    with pytest.raises(RuleViolation, check=lambda e: e.reason == "token_already_revoked"):
+        app.revoke_token(staff[Role.ADMIN], revoke)
+
+
+def test_only_an_admin_revokes_another_practitioners_token(app: Casework, staff: Staff) -> None:
+    therapist = staff.id(Role.INTEGRATION_THERAPIST)
+    issued = app.issue_token(staff[Role.ADMIN], IssueToken(practitioner_id=therapist, label="t"))
+    revoke = RevokeToken(practitioner_id=therapist, token_id=issued.written.id, reason="Not mine")
+    with pytest.raises(Forbidden):
+        app.revoke_token(staff[Role.CLINICAL_LEAD], revoke)
+    named_wrongly = RevokeToken(
+        practitioner_id=staff.id(Role.CLINICAL_LEAD), token_id=issued.written.id, reason="x"
+    )
+    with pytest.raises(NotFound):  # a token is revoked under the practitioner it was issued to
+        app.revoke_token(staff[Role.ADMIN], named_wrongly)
+    app.revoke_token(staff[Role.ADMIN], revoke)
+    assert app.authenticate(issued.secret) is None
+
+
+def test_a_deactivated_practitioner_is_refused_everywhere_at_once(
+    app: Casework, staff: Staff
+) -> None:
+    therapist = staff.id(Role.INTEGRATION_THERAPIST)
+    issued = app.issue_token(staff[Role.ADMIN], IssueToken(practitioner_id=therapist, label="t"))
+    journey_id = open_journey(app, staff)
+    leaving = DeactivatePractitioner(practitioner_id=therapist, reason="Left the clinic")
+    with pytest.raises(RuleViolation, check=lambda e: e.reason == "cannot_deactivate_self"):
+        app.deactivate_practitioner(
+            staff[Role.ADMIN],
+            DeactivatePractitioner(practitioner_id=staff.id(Role.ADMIN), reason="x"),
+        )
+    with pytest.raises(Forbidden):
+        app.deactivate_practitioner(staff[Role.CLINICAL_LEAD], leaving)
+    app.deactivate_practitioner(staff[Role.ADMIN], leaving)
+    assert app.authenticate(issued.secret) is None
+    with pytest.raises(RuleViolation, check=lambda e: e.reason == "already_deactivated"):
+        app.deactivate_practitioner(staff[Role.ADMIN], leaving)
+    with pytest.raises(RuleViolation, check=lambda e: e.reason == "already_deactivated"):
+        app.issue_token(staff[Role.ADMIN], IssueToken(practitioner_id=therapist, label="again"))
+    with pytest.raises(RuleViolation, check=lambda e: e.reason == "practitioner_deactivated"):
+        app.assign_care_team_member(
+            staff[Role.CLINICAL_LEAD],
+            AssignCareTeamMember(
+                journey_id=journey_id,
+                practitioner_id=therapist,
+                role=CareRole.INTEGRATION_THERAPIST,
+            ),
+        )
+
+
+def test_a_practitioner_is_renamed_and_their_credentials_recorded(
+    app: Casework, staff: Staff
+) -> None:
+    lead = staff.id(Role.CLINICAL_LEAD)
+    app.rename_practitioner(
+        staff[Role.ADMIN], RenamePractitioner(practitioner_id=lead, display_name="Dr. R. Lead")
+    )
+    licence = {"kind": "licence", "number": "BIG-123", "valid_until": "2028-01-31"}
+    app.record_credentials(
+        staff[Role.ADMIN],
+        RecordCredentials(practitioner_id=lead, credentials=[licence], modalities=["IFS"]),
+    )
+    practitioner = app.get_practitioner(staff[Role.AUDITOR], lead)
+    assert practitioner.display_name == "Dr. R. Lead"
+    assert practitioner.credentials == [licence]
+    assert practitioner.modalities == ["IFS"]
+    with pytest.raises(InvalidInput):
+        app.rename_practitioner(
+            staff[Role.ADMIN], RenamePractitioner(practitioner_id=lead, display_name="Dr. R. Lead")
+        )
 
 
 def test_the_domain_imports_neither_flask_nor_sqlalchemy() -> None:

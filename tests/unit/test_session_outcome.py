@@ -207,4 +207,6 @@ def test_a_clinic_schedule_of_its_own_is_used(app: Casework) -> None:
     journey_id = ready_journey(app, staff)
     hold_session(app, staff, journey_id, THREE_DAYS_AGO)
     follow_ups = app.get_journey(staff[Role.INTEGRATION_THERAPIST], journey_id)["follow_ups"]
-    assert [(f["label"], f["status"]) for f in follow_ups] == [("Next-day call", "overdue")]
+    assert [(f["label"], f["status"]) for f in follow_ups] == [
+        ("Session 1 · next-day call", "overdue")
+    ]

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from casework.journey.events.aftercare import ContactRecorded, OutreachRecorded
+from casework.journey.events.aftercare import (
+    ContactRecorded,
+    FollowUpsReassigned,
+    OutreachRecorded,
+)
 from casework.journey.events.amendments import AddendumRecorded, CorrectionRecorded
 from casework.journey.events.base import JourneyEvent
 from casework.journey.events.decisions import (
@@ -58,6 +62,7 @@ EVENT_CLASSES: tuple[type[JourneyEvent], ...] = (
     SessionOutcomeRecorded,
     ContactRecorded,
     OutreachRecorded,
+    FollowUpsReassigned,
     JourneyPaused,
     JourneyResumed,
     JourneyStopped,
@@ -83,6 +88,7 @@ __all__ = [
     "ConsentWithdrawn",
     "ContactRecorded",
     "CorrectionRecorded",
+    "FollowUpsReassigned",
     "IntakeRecorded",
     "JourneyClosed",
     "JourneyEvent",

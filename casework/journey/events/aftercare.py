@@ -66,3 +66,25 @@ class OutreachRecorded(JourneyEvent):
 
     def summary(self) -> str:
         return f"Outreach by {in_words(self.channel)}: {in_words(self.outcome)}"
+
+
+class FollowUpsReassigned(JourneyEvent):
+    """Open follow-ups handed from one practitioner to another: at a care-team change, or one
+    follow-up by hand, with a reason."""
+
+    TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.FollowUpsReassigned"
+    text_fields: ClassVar[TextFields] = TextFields(personal=("reason",), coded=("owner_role",))
+    follow_up_ids: list[UUID]
+    owner_role: str
+    from_id: UUID | None
+    to_id: UUID
+    reason: str | None
+
+    def apply_to(self, journey: Journey) -> None:
+        for follow_up_id in self.follow_up_ids:
+            journey.follow_ups[follow_up_id].owner_id = self.to_id
+
+    def summary(self) -> str:
+        count = len(self.follow_up_ids)
+        plural = "follow-up" if count == 1 else "follow-ups"
+        return f"{count} open {plural} handed over ({in_words(self.owner_role)})"

@@ -1,0 +1,57 @@
+"""The staff list and each practitioner's tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, select, tuple_
+
+from projections.pages import InvalidCursor, Page, decode_cursor, page_of
+from projections.tables import access_tokens, practitioners, token_uses
+
+
+def staff_list(
+    connection: Connection,
+    clinic_id: UUID,
+    *,
+    role: str | None = None,
+    active: bool | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return a clinic's practitioners by name (case ignored), with roles and credentials."""
+    query = select(practitioners).where(practitioners.c.clinic_id == clinic_id)
+    if active is not None:
+        query = query.where(practitioners.c.active == active)
+    key = tuple_(practitioners.c.sort_name, practitioners.c.practitioner_id)
+    if after is not None:
+        # The cursor names the last practitioner shown (a name is no cursor: it may be any text).
+        (last,) = decode_cursor(after, UUID)
+        name = connection.execute(
+            select(practitioners.c.sort_name).where(
+                practitioners.c.practitioner_id == last, practitioners.c.clinic_id == clinic_id
+            )
+        ).scalar_one_or_none()
+        if name is None:
+            raise InvalidCursor("Not a cursor this API gave out.")
+        query = query.where(key > tuple_(name, last))
+    rows: list[dict[str, Any]] = []
+    # The roles are a JSON list: filtered here, a page at a time, the same on both stores.
+    for row in connection.execute(query.order_by(*key.clauses)).mappings():
+        if role is None or role in row["roles"]:
+            rows.append(dict(row))
+            if len(rows) > limit:
+                break
+    return page_of(rows, limit, ["practitioner_id"])
+
+
+def practitioner_tokens(connection: Connection, practitioner_id: UUID) -> list[dict[str, Any]]:
+    """Return a practitioner's tokens, newest first: label, issued, revoked, last used."""
+    query = (
+        select(access_tokens, token_uses.c.last_used_at)
+        .outerjoin(token_uses, token_uses.c.token_id == access_tokens.c.token_id)
+        .where(access_tokens.c.practitioner_id == practitioner_id)
+        .order_by(access_tokens.c.issued_at.desc(), access_tokens.c.token_id)
+    )
+    return [dict(row) for row in connection.execute(query).mappings()]
