@@ -18,7 +18,13 @@ from casework.errors import InvalidInput, NotFound, RuleViolation
 from casework.journey import events
 from casework.journey.corrections import check_corrected_times, correction_of
 from casework.journey.followups import plan_follow_ups
-from casework.journey.readiness import STATUS_REFUSALS, session_blockers
+from casework.journey.handover import by_previous_owner, orphaned, successors
+from casework.journey.readiness import (
+    STATUS_REFUSALS,
+    check_can_schedule,
+    check_facilitators_on_team,
+    scheduled_session,
+)
 from casework.journey.rules import (
     adverse_event_values,
     check_doses,
@@ -60,12 +66,6 @@ from casework.journey.values import (
 )
 from casework.refusals import Refusal
 from casework.roles import Acting
-
-_REFUSALS_BY_SESSION_STATUS = {
-    SessionStatus.HELD: Refusal.SESSION_HELD,
-    SessionStatus.CANCELLED: Refusal.SESSION_CANCELLED,
-}
-"""Why a session that is no longer scheduled cannot be changed."""
 
 
 class Journey(ChainedAggregate):
@@ -158,10 +158,7 @@ class Journey(ChainedAggregate):
             self.CareTeamMemberAssigned, acting, practitioner_id=practitioner_id, role=role.value
         )
         # Open follow-ups of this role whose owner left the care team go to the newcomer.
-        orphaned = [
-            f for f in self._open_follow_ups(role.value) if self._off_team(f.owner_id, role)
-        ]
-        self._hand_over(acting, orphaned, practitioner_id, reason=None)
+        self._hand_over(acting, orphaned(self, role), practitioner_id, reason=None)
 
     def unassign_care_team_member(
         self, acting: Acting, practitioner_id: UUID, reason: str | None
@@ -174,9 +171,8 @@ class Journey(ChainedAggregate):
             self.CareTeamMemberUnassigned, acting, practitioner_id=practitioner_id, reason=reason
         )
         # Their open follow-ups go to whoever still holds the owning role on the team, if anyone.
-        for member in list(self.care_team):
-            left = [f for f in self._open_follow_ups(member.role) if f.owner_id == practitioner_id]
-            self._hand_over(acting, left, member.practitioner_id, reason=None)
+        for successor, theirs in successors(self, practitioner_id).items():
+            self._hand_over(acting, theirs, successor, reason=None)
 
     def reassign_follow_up(
         self, acting: Acting, follow_up_id: UUID, to_id: UUID, reason: str
@@ -189,25 +185,11 @@ class Journey(ChainedAggregate):
         self._hand_over(acting, [follow_up], to_id, reason)
         return follow_up
 
-    def _open_follow_ups(self, owner_role: str) -> list[FollowUp]:
-        return [
-            f
-            for f in self.follow_ups.values()
-            if f.owner_role == owner_role and f.done_on is None and not f.cancelled
-        ]
-
-    def _off_team(self, practitioner_id: UUID | None, role: CareRole) -> bool:
-        return practitioner_id is None or self.care_team_member(practitioner_id, role) is None
-
     def _hand_over(
         self, acting: Acting, follow_ups: list[FollowUp], to_id: UUID, reason: str | None
     ) -> None:
         """Record, per previous owner, that these follow-ups are `to_id`'s from now on."""
-        by_owner: dict[UUID | None, list[FollowUp]] = {}
-        for follow_up in follow_ups:
-            if follow_up.owner_id != to_id:
-                by_owner.setdefault(follow_up.owner_id, []).append(follow_up)
-        for from_id, handed in by_owner.items():
+        for from_id, handed in by_previous_owner(follow_ups, to_id).items():
             self._trigger(
                 self.FollowUpsReassigned,
                 acting,
@@ -340,33 +322,6 @@ class Journey(ChainedAggregate):
 
     # -- sessions --------------------------------------------------------------------------
 
-    def _check_can_schedule(self, on: date, at: datetime) -> None:
-        blockers = session_blockers(self, on, at)
-        if blockers:
-            raise RuleViolation(
-                blockers[0],
-                "A session cannot be scheduled yet: " + ", ".join(blockers) + ".",
-                {"blockers": blockers},
-            )
-        check_session_start(self, at)
-
-    def _check_facilitators(self, facilitator_ids: list[UUID], field: str) -> None:
-        for practitioner_id in facilitator_ids:
-            if self.care_team_member(practitioner_id, CareRole.FACILITATOR) is None:
-                raise RuleViolation(
-                    Refusal.FACILITATOR_NOT_ON_CARE_TEAM,
-                    f"Every practitioner in {field} must be a facilitator on the care team.",
-                )
-
-    def _scheduled_session(self, session_id: UUID) -> Session:
-        session = self.sessions.get(session_id)
-        if session is None:
-            raise NotFound("No such session on this journey.")
-        if session.status != SessionStatus.SCHEDULED.value:
-            refusal = _REFUSALS_BY_SESSION_STATUS[SessionStatus(session.status)]
-            raise RuleViolation(refusal, f"The session is already {session.status}.")
-        return session
-
     def schedule_session(
         self,
         acting: Acting,
@@ -385,8 +340,8 @@ class Journey(ChainedAggregate):
                 Refusal.SESSION_ALREADY_SCHEDULED,
                 "Another session is scheduled and not yet held.",
             )
-        self._check_can_schedule(planned_day, planned_start)
-        self._check_facilitators(facilitator_ids, "facilitator_ids")
+        check_can_schedule(self, planned_day, planned_start)
+        check_facilitators_on_team(self, facilitator_ids)
         self._trigger(
             self.SessionScheduled,
             acting,
@@ -408,9 +363,9 @@ class Journey(ChainedAggregate):
     ) -> None:
         """Move a scheduled session; every scheduling rule is checked again for the new date."""
         self._check_open(acting)
-        self._scheduled_session(session_id)
+        scheduled_session(self, session_id)
         check_session_length(planned_start, planned_end, ("planned_start", "planned_end"))
-        self._check_can_schedule(planned_day, planned_start)
+        check_can_schedule(self, planned_day, planned_start)
         self._trigger(
             self.SessionRescheduled,
             acting,
@@ -423,7 +378,7 @@ class Journey(ChainedAggregate):
     def cancel_session(self, acting: Acting, session_id: UUID, reason: str) -> None:
         """Cancel a scheduled session, with a reason."""
         self._check_open(acting)
-        self._scheduled_session(session_id)
+        scheduled_session(self, session_id)
         self._trigger(self.SessionCancelled, acting, session_id=session_id, reason=reason)
 
     def record_session_outcome(
@@ -447,7 +402,7 @@ class Journey(ChainedAggregate):
         Its clinical time is `started_at`, checked against every fact the session relied on.
         """
         self._check_open(acting, before_intake=Refusal.SESSION_BEFORE_INTAKE)
-        session = self._scheduled_session(session_id)
+        session = scheduled_session(self, session_id)
         self._check_sessions_allowed()
         if self.active_consent(ConsentKind.TREATMENT) is None:
             raise RuleViolation(
@@ -463,7 +418,7 @@ class Journey(ChainedAggregate):
                 Refusal.TOO_FEW_FACILITATORS,
                 f"The clinic's protocol needs {min_facilitators} facilitator(s) per session.",
             )
-        self._check_facilitators(facilitator_ids, "facilitator_ids")
+        check_facilitators_on_team(self, facilitator_ids)
         check_doses(doses, started_at, ended_at)
         # Touch against the agreed scope is checked by the application: both are sealed here.
         owners = {m.role: m.practitioner_id for m in self.care_team}
@@ -600,13 +555,6 @@ class Journey(ChainedAggregate):
         """Close the journey: final; cancels the follow-ups still open and any scheduled session."""
         self._check_open(acting)
         self._trigger(self.JourneyClosed, acting, reason=reason)
-
-    def _cancel_scheduled_sessions(self, reason: str, decided: Recorded) -> None:
-        for session in self.sessions.values():
-            if session.status == SessionStatus.SCHEDULED.value:
-                session.status = SessionStatus.CANCELLED.value
-                session.cancellation_reason = reason
-                session.cancelled = decided
 
     # -- corrections and addenda: history is never edited, only added to -------------------
 

@@ -1,16 +1,19 @@
-"""Where a journey stands: what keeps a session from being scheduled, and its phase on a day."""
+"""Where a journey stands: what keeps a session from being scheduled or changed, and its phase."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+from uuid import UUID
 
-from casework.journey.times import latest_screening
+from casework.errors import NotFound, RuleViolation
+from casework.journey.times import check_session_start, latest_screening
 from casework.journey.values import (
     ELIGIBLE_OUTCOMES,
     CareRole,
     ConsentKind,
     Phase,
+    Session,
     SessionStatus,
     Status,
 )
@@ -31,6 +34,12 @@ STATUS_REFUSALS = {
     Status.WITHDRAWN: (Refusal.CLIENT_WITHDREW, "The client withdrew: no further sessions."),
 }
 """Why a journey in each of these statuses holds no sessions: the reason code and the words."""
+
+SESSION_STATUS_REFUSALS = {
+    SessionStatus.HELD: Refusal.SESSION_HELD,
+    SessionStatus.CANCELLED: Refusal.SESSION_CANCELLED,
+}
+"""Why a session that is no longer scheduled cannot be changed."""
 
 
 def session_blockers(journey: Journey, on: date, at: datetime | None = None) -> list[Refusal]:
@@ -80,3 +89,36 @@ def phase_on(journey: Journey, today: date) -> Phase:
     if latest is None or latest.outcome not in ELIGIBLE_OUTCOMES:
         return Phase.SCREENING
     return Phase.PREPARATION if session_blockers(journey, today) else Phase.READY
+
+
+def check_can_schedule(journey: Journey, on: date, at: datetime) -> None:
+    """Refuse a session on `on` starting `at` while anything blocks it, naming every blocker."""
+    blockers = session_blockers(journey, on, at)
+    if blockers:
+        raise RuleViolation(
+            blockers[0],
+            "A session cannot be scheduled yet: " + ", ".join(blockers) + ".",
+            {"blockers": blockers},
+        )
+    check_session_start(journey, at)
+
+
+def check_facilitators_on_team(journey: Journey, facilitator_ids: list[UUID]) -> None:
+    """Refuse a session naming a facilitator who is not one on the care team."""
+    for practitioner_id in facilitator_ids:
+        if journey.care_team_member(practitioner_id, CareRole.FACILITATOR) is None:
+            raise RuleViolation(
+                Refusal.FACILITATOR_NOT_ON_CARE_TEAM,
+                "Every practitioner in facilitator_ids must be a facilitator on the care team.",
+            )
+
+
+def scheduled_session(journey: Journey, session_id: UUID) -> Session:
+    """Return a session of the journey that is still scheduled; refuse one held or cancelled."""
+    session = journey.sessions.get(session_id)
+    if session is None:
+        raise NotFound("No such session on this journey.")
+    if session.status != SessionStatus.SCHEDULED.value:
+        refusal = SESSION_STATUS_REFUSALS[SessionStatus(session.status)]
+        raise RuleViolation(refusal, f"The session is already {session.status}.")
+    return session

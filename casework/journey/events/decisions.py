@@ -6,7 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from casework.journey.events.base import JourneyEvent
-from casework.journey.values import Decision, Status
+from casework.journey.values import Decision, Recorded, SessionStatus, Status
 from casework.text_fields import TextFields
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class JourneyStopped(JourneyEvent):
         journey.status = Status.STOPPED
         decided = self.recorded()
         journey.decisions.append(Decision(self.decision_kind, self.rationale, decided))
-        journey._cancel_scheduled_sessions("Journey stopped.", decided)
+        cancel_scheduled_sessions(journey, "Journey stopped.", decided)
 
     def summary(self) -> str:
         return "Stopped (clinical decision)"
@@ -83,7 +83,7 @@ class ClientWithdrew(JourneyEvent):
         journey.status = Status.WITHDRAWN
         decided = self.recorded()
         journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
-        journey._cancel_scheduled_sessions("Client withdrew.", decided)
+        cancel_scheduled_sessions(journey, "Client withdrew.", decided)
 
     def summary(self) -> str:
         return "Client withdrew"
@@ -100,10 +100,19 @@ class JourneyClosed(JourneyEvent):
         journey.status = Status.CLOSED
         decided = self.recorded()
         journey.decisions.append(Decision(self.decision_kind, self.reason, decided))
-        journey._cancel_scheduled_sessions("Journey closed.", decided)
+        cancel_scheduled_sessions(journey, "Journey closed.", decided)
         for follow_up in journey.follow_ups.values():
             if follow_up.done_on is None:
                 follow_up.cancelled = True
 
     def summary(self) -> str:
         return "Closed"
+
+
+def cancel_scheduled_sessions(journey: Journey, reason: str, decided: Recorded) -> None:
+    """Cancel every session still scheduled: the journey ended or closed (`decided`)."""
+    for session in journey.sessions.values():
+        if session.status == SessionStatus.SCHEDULED.value:
+            session.status = SessionStatus.CANCELLED.value
+            session.cancellation_reason = reason
+            session.cancelled = decided
