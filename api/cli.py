@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from uuid import UUID, uuid5
 
 import click
 from eventsourcing.persistence import PersistenceError
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
+from marshmallow import ValidationError
 
 from api.backup_commands import backup_command
 from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
+from api.schemas.staff import RegisterClinicSchema
 from api.services import casework
 from casework.commands import IssueToken, RegisterClinic, RegisterPractitioner, RevokeToken
 from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
@@ -122,13 +125,40 @@ def clinics_group() -> None:
 @click.option("--name", required=True)
 @click.option("--time-zone", required=True, help="IANA time zone, e.g. Europe/Amsterdam")
 @click.option("--admin-name", required=True, help="Display name of the clinic's first admin.")
+@click.option(
+    "--follow-up-schedule",
+    type=click.File("r"),
+    help="A JSON file: the follow-up rules, as POST /clinics takes them (default: PRODUCT.md's).",
+)
+@click.option("--min-facilitators", type=click.IntRange(1, 4), default=1, show_default=True)
+@click.option("--retention-years", type=click.IntRange(1, 100), default=10, show_default=True)
 @with_appcontext
-def register_clinic_command(name: str, time_zone: str, admin_name: str) -> None:
-    """Register a clinic with the default follow-up schedule and issue its admin a token."""
-    app = casework()
-    registered = app.register_clinic(
-        RegisterClinic(name=name, time_zone=time_zone, admin_display_name=admin_name)
-    )
+def register_clinic_command(
+    name: str,
+    time_zone: str,
+    admin_name: str,
+    follow_up_schedule: TextIO | None,
+    min_facilitators: int,
+    retention_years: int,
+) -> None:
+    """Register a clinic and its first admin; print the admin's token (shown once)."""
+    body: dict[str, Any] = {
+        "name": name,
+        "time_zone": time_zone,
+        "admin_display_name": admin_name,
+        "min_facilitators": min_facilitators,
+        "retention_years": retention_years,
+    }
+    if follow_up_schedule is not None:
+        try:
+            body["follow_up_schedule"] = json.load(follow_up_schedule)
+        except ValueError:
+            raise InvalidInput.field("follow_up_schedule", "Not a JSON file.") from None
+    try:
+        command = RegisterClinicSchema().load(body)  # the same checks as POST /clinics
+    except ValidationError as invalid:
+        raise InvalidInput(field_errors(invalid.normalized_messages())) from None  # type: ignore[no-untyped-call]
+    registered = casework().register_clinic(command)
     click.echo(
         f"clinic:   {registered.written.id}\nadmin:    {registered.admin_id}\n"
         f"token:    {registered.admin_token}"
@@ -151,6 +181,18 @@ def init_app(app: Flask) -> None:
     """Add the commands to `flask --app api` as well."""
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def field_errors(messages: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
+    """Return marshmallow's nested messages as InvalidInput's `{dotted.field: [reasons]}`."""
+    flat: dict[str, list[str]] = {}
+    for name, reasons in messages.items():
+        where = f"{prefix}{name}"
+        if isinstance(reasons, dict):
+            flat |= field_errors(reasons, f"{where}.")
+        else:
+            flat[where] = [str(reason) for reason in reasons]
+    return flat
 
 
 def one_line(error: CaseworkError) -> str:

@@ -134,7 +134,6 @@ class CaseworkBase(Application[UUID]):
         self.verifier = verifier or cast(Signer, signer).verifier()
         self.sink = sink
         self.vault = vault or Vault(os.urandom(KEY_BYTES), MemoryKeyStore())
-        self._clinics: dict[UUID, Clinic] = {}
 
     def construct_repository(self) -> Repository[UUID]:
         return ReplayingRepository(event_store=self.events, snapshot_store=self.snapshots)
@@ -309,15 +308,12 @@ class CaseworkBase(Application[UUID]):
         return revealed
 
     def _clinic(self, clinic_id: UUID) -> Clinic:
-        """Return a clinic, read from the store once per process.
+        """Return a clinic as the store holds it now.
 
-        A clinic is written once (`Clinic.Registered`) and never changes, so the copy kept here
-        cannot go stale; it saves a store read on every dated command.
+        Read through, never kept: an admin may change its settings in any process, and every
+        process must use the new ones at once (a clinic's stream is a few events long).
         """
-        clinic = self._clinics.get(clinic_id)
-        if clinic is None:
-            clinic = self._clinics[clinic_id] = self._get(Clinic, clinic_id)
-        return clinic
+        return self._get(Clinic, clinic_id)
 
     def _local_date(self, journey: Journey, moment: datetime) -> date:
         return local_date(moment, self._clinic(journey.clinic_id).time_zone)

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput
-from casework.roles import Role
+from casework.roles import Acting, Role
 
 FOLLOW_UP_KINDS = ("integration_session", "phone_check_in", "safety_check")
 
@@ -120,3 +120,68 @@ class Clinic(ChainedAggregate):
         self.follow_up_schedule = [dict(rule) for rule in follow_up_schedule]
         self.min_facilitators = min_facilitators
         self.retention_years = retention_years
+        self.schedules: list[tuple[datetime, list[dict[str, Any]]]] = [
+            (occurred_at, self.follow_up_schedule)
+        ]
+        self.settings_changes: list[dict[str, Any]] = []
+
+    class SettingsChanged(Event):
+        """The clinic's settings from now on, all of them, and why they changed."""
+
+        clinic_id: UUID
+        time_zone: str
+        follow_up_schedule: list[dict[str, Any]]
+        min_facilitators: int
+        retention_years: int
+        reason: str
+
+        def apply(self, clinic: Clinic) -> None:
+            schedule = [dict(rule) for rule in self.follow_up_schedule]
+            if schedule != clinic.follow_up_schedule:
+                clinic.schedules.append((self.occurred_at, schedule))
+            clinic.time_zone = self.time_zone
+            clinic.follow_up_schedule = schedule
+            clinic.min_facilitators = self.min_facilitators
+            clinic.retention_years = self.retention_years
+            clinic.settings_changes.append(
+                {
+                    "time_zone": self.time_zone,
+                    "follow_up_schedule": schedule,
+                    "min_facilitators": self.min_facilitators,
+                    "retention_years": self.retention_years,
+                    "reason": self.reason,
+                    "actor_id": self.actor_id,
+                    "actor_role": self.actor_role,
+                    "occurred_at": self.occurred_at,
+                    "version": self.originator_version,
+                }
+            )
+
+    def change_settings(self, acting: Acting, reason: str, **settings: Any) -> None:
+        """Change some settings, for a reason; the others stay. Refuse a change that changes
+        nothing. A new follow-up schedule applies to sessions held from now on."""
+        current = {
+            "time_zone": self.time_zone,
+            "follow_up_schedule": self.follow_up_schedule,
+            "min_facilitators": self.min_facilitators,
+            "retention_years": self.retention_years,
+        }
+        given = {name: value for name, value in settings.items() if value is not None}
+        if given.get("time_zone") is not None:
+            validate_time_zone(given["time_zone"])
+        if given.get("follow_up_schedule") is not None:
+            given["follow_up_schedule"] = validate_follow_up_schedule(given["follow_up_schedule"])
+        changed = {**current, **given}
+        if changed == current:
+            raise InvalidInput.field("reason", "Nothing changes: give a setting that differs.")
+        self.trigger_event(
+            self.SettingsChanged, **acting._asdict(), clinic_id=self.id, reason=reason, **changed
+        )
+
+    def schedule_at(self, moment: datetime) -> list[dict[str, Any]]:
+        """Return the follow-up schedule in force at `moment`: a session is planned by it."""
+        in_force = self.schedules[0][1]
+        for since, schedule in self.schedules:
+            if since <= moment:
+                in_force = schedule
+        return in_force

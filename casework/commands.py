@@ -21,6 +21,13 @@ class Command:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Dated(Command):
+    """A command about something that happened: when, in clinical time (None: now)."""
+
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class RegisterClinic(Command):
     """Register a clinic and its first admin (the operator's command)."""
 
@@ -32,6 +39,22 @@ class RegisterClinic(Command):
     retention_years: int = 10
     clinic_id: UUID | None = None
     admin_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeClinicSettings(Dated):
+    """Change some of a clinic's settings, for a reason; the ones left out stay as they are.
+
+    `occurred_at` is when the change took effect (default: now): a new follow-up schedule
+    applies to sessions held from then on.
+    """
+
+    clinic_id: UUID
+    reason: str
+    time_zone: str | None = None
+    follow_up_schedule: list[dict[str, Any]] | None = None
+    min_facilitators: int | None = None
+    retention_years: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,10 +136,3 @@ class EraseClient(Command):
     client_id: UUID
     reason: str
     retention_override: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Dated(Command):
-    """A command about something that happened: when, in clinical time (None: now)."""
-
-    occurred_at: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from casework.commands import (
+    ChangeClinicSettings,
     Command,
     DeactivatePractitioner,
     EraseClient,
@@ -31,6 +32,7 @@ class Read(Enum):
     INTEGRITY = "read_integrity"
     TOKENS = "read_tokens"
     PAUSE_REVIEWS = "read_pause_reviews"
+    CLINIC = "read_clinic"
 
 
 _LEAD = Role.CLINICAL_LEAD
@@ -41,6 +43,8 @@ _CLINICAL = (_LEAD, _FACILITATOR, _THERAPIST, _INTAKE)
 _ANYONE = (Role.ADMIN, *_CLINICAL, Role.AUDITOR)
 
 PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
+    ChangeClinicSettings: (Role.ADMIN,),
+    Read.CLINIC: _ANYONE,
     RegisterPractitioner: (Role.ADMIN,),
     GrantRole: (Role.ADMIN,),
     RevokeRole: (Role.ADMIN,),

@@ -40,6 +40,15 @@ STAFF_AND_CLINIC_TEXT_FIELDS: dict[type[Any], TextFields] = {
             "follow_up_schedule[].owner_role",
         )
     ),
+    Clinic.SettingsChanged: TextFields(
+        coded=(
+            "time_zone",
+            "follow_up_schedule[].kind",
+            "follow_up_schedule[].label",
+            "follow_up_schedule[].owner_role",
+            "reason",
+        )
+    ),
     Practitioner.Event: TextFields(coded=("actor_role",)),
     Practitioner.Registered: TextFields(
         coded=(

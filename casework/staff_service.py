@@ -15,6 +15,7 @@ from casework.clinic import (
 )
 from casework.clock import utc_now
 from casework.commands import (
+    ChangeClinicSettings,
     DeactivatePractitioner,
     GrantRole,
     IssueToken,
@@ -143,8 +144,33 @@ class StaffService(CaseworkBase):
         return self._practitioner(actor.clinic_id, practitioner_id)
 
     def get_clinic(self, clinic_id: UUID) -> Clinic:
-        """Return a clinic."""
+        """Return a clinic (as the store holds it now)."""
         return self._clinic(clinic_id)
+
+    def read_clinic(self, actor: Actor | None, clinic_id: UUID) -> Clinic:
+        """Return a clinic with its settings and every change to them: the actor's own, or any
+        to the operator (None), who registers them."""
+        if actor is not None:
+            acting_role(actor, Read.CLINIC)
+            if clinic_id != actor.clinic_id:
+                raise NotFound("No such clinic.")  # never reveal another clinic
+        return self._clinic(clinic_id)
+
+    def change_clinic_settings(self, actor: Actor, command: ChangeClinicSettings) -> Written:
+        """Change the actor's clinic's settings, for a reason (admin)."""
+        acting = self._acting(actor, command)
+        if command.clinic_id != actor.clinic_id:
+            raise NotFound("No such clinic.")
+        clinic = self._clinic(command.clinic_id)
+        clinic.change_settings(
+            acting,
+            command.reason,
+            time_zone=command.time_zone,
+            follow_up_schedule=command.follow_up_schedule,
+            min_facilitators=command.min_facilitators,
+            retention_years=command.retention_years,
+        )
+        return self._save(clinic)
 
     def rename_practitioner(self, actor: Actor, command: RenamePractitioner) -> Written:
         """Record the name a practitioner is known by from now on."""

@@ -60,7 +60,7 @@ def logged_query(actor: Actor, endpoint: str, filters: dict[str, Any], page: Pag
 
 
 def clinic_zone(actor: Actor) -> ZoneInfo:
-    """Return the time zone of the caller's clinic (clinics are kept in memory once read)."""
+    """Return the time zone of the caller's clinic, as it is set now."""
     return ZoneInfo(casework().get_clinic(actor.clinic_id).time_zone)
 
 

@@ -21,12 +21,13 @@ READ_AT = {
     "decisions": ("journeys.JourneyById", "journey_id"),
     "amendments": ("journeys.JourneyById", "journey_id"),
     "practitioners": ("practitioners.PractitionerById", "practitioner_id"),
+    "clinics": ("clinics.ClinicById", "clinic_id"),
 }
 """Where what a blueprint's writes create is read: the record they wrote (`Written.id`).
 
 A journey's records (sessions, consents, decisions, contacts, corrections, ...) have no URL of
 their own: they are read in the journey, whose ETag the next write's `If-Match` names. A role
-is read in its practitioner. Clinics are not read over HTTP, so registering one has no Location.
+is read in its practitioner, a token too (tokens have no URL of their own); a clinic in itself.
 """
 
 

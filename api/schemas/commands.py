@@ -12,7 +12,7 @@ import dataclasses
 from enum import Enum
 from typing import Any, ClassVar, get_type_hints
 
-from flask import request
+from flask import has_request_context, request
 from marshmallow import Schema, post_load
 
 from api.conditional import IF_MATCH
@@ -43,7 +43,12 @@ class ClinicalTimeSchema(CommandSchema):
 
 
 def addressed(command: type[Command]) -> dict[str, Any]:
-    """Return the fields of `command` the request's path and `If-Match` header give."""
+    """Return the fields of `command` the request's path and `If-Match` header give.
+
+    Outside a request (the command line loads a schema too) they give nothing.
+    """
+    if not has_request_context():
+        return {}
     types = field_types(command)
     values: dict[str, Any] = {}
     for name, value in (request.view_args or {}).items():

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.schemas.commands import CommandSchema
+from api.schemas.commands import ClinicalTimeSchema, CommandSchema
 from api.schemas.common import Choice, WrittenSchema, day, text, text_list, whole_number
 from api.schemas.reads import ReadQuerySchema, page_schema
 from casework.clinic import FOLLOW_UP_KINDS
 from casework.commands import (
+    ChangeClinicSettings,
     DeactivatePractitioner,
     GrantRole,
     IssueToken,
@@ -47,6 +48,51 @@ class RegisterClinicSchema(CommandSchema):
     )
     min_facilitators = whole_number(load_default=1, validate=validate.Range(1, 4))
     retention_years = whole_number(load_default=10, validate=validate.Range(1, 100))
+
+
+class ChangeClinicSettingsSchema(ClinicalTimeSchema):
+    """The settings to change; those left out stay as they are (`occurred_at`: in effect from)."""
+
+    command = ChangeClinicSettings
+
+    time_zone = text(
+        load_default=None, metadata={"description": "IANA time zone, e.g. Europe/Amsterdam"}
+    )
+    follow_up_schedule = fields.List(
+        fields.Nested(FollowUpRuleSchema),
+        validate=validate.Length(min=1, max=30),
+        load_default=None,
+        metadata={"description": "Applies to sessions held from now on; owed ones keep theirs."},
+    )
+    min_facilitators = whole_number(load_default=None, validate=validate.Range(1, 4))
+    retention_years = whole_number(load_default=None, validate=validate.Range(1, 100))
+    reason = text(required=True, metadata={"description": "Why (kept on the clinic's record)."})
+
+
+class SettingsChangeSchema(Schema):
+    time_zone = fields.String()
+    follow_up_schedule = fields.List(fields.Nested(FollowUpRuleSchema))
+    min_facilitators = fields.Integer()
+    retention_years = fields.Integer()
+    reason = fields.String()
+    actor_id = fields.UUID()
+    actor_role = fields.String()
+    occurred_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class ClinicSchema(Schema):
+    id = fields.UUID()
+    version = fields.Integer()
+    name = fields.String()
+    time_zone = fields.String()
+    follow_up_schedule = fields.List(fields.Nested(FollowUpRuleSchema))
+    min_facilitators = fields.Integer()
+    retention_years = fields.Integer()
+    settings_changes = fields.List(
+        fields.Nested(SettingsChangeSchema),
+        metadata={"description": "Every change, oldest first: the settings after it, who, why."},
+    )
 
 
 class ClinicRegisteredSchema(WrittenSchema):

@@ -262,10 +262,11 @@ class JourneyService(RoleChecks):
             sealed["notes"],
             min_facilitators=clinic.min_facilitators,
             session_day=local_date(started, clinic.time_zone),
-            follow_up_schedule=clinic.follow_up_schedule,
+            follow_up_schedule=clinic.schedule_at(started),
         )
         self._check_facilitators_hold_role(journey, command.facilitator_ids)
-        self._check_owners_hold_role(journey, {r["owner_role"] for r in clinic.follow_up_schedule})
+        owners = {rule["owner_role"] for rule in clinic.schedule_at(started)}
+        self._check_owners_hold_role(journey, owners)
         return self._save(journey)
 
     # -- after a session -------------------------------------------------------------------

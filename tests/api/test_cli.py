@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -127,3 +128,32 @@ def test_help_lists_every_command_without_any_key_in_the_environment(tmp_path: P
     ).stdout
     for command in ("clinics", "db", "demo", "integrity", "keys", "projections", "tokens"):
         assert re.search(rf"^\s+{command}\s", listed, re.MULTILINE), command
+
+
+def test_a_clinic_registered_from_the_command_line_takes_its_settings(
+    flask_app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    schedule = tmp_path / "schedule.json"
+    rule = {
+        "kind": "phone_check_in",
+        "label": "Next-day call",
+        "due_day": 1,
+        "window_start_day": 1,
+        "window_end_day": 1,
+        "owner_role": "integration_therapist",
+    }
+    schedule.write_text(json.dumps([rule]))
+    runner = flask_app.test_cli_runner()
+    args = ["clinics", "register", "--name", "Fjord", "--time-zone", "Europe/Oslo"]
+    args += ["--admin-name", "Ola", "--follow-up-schedule", str(schedule)]
+    registered = runner.invoke(main, [*args, "--min-facilitators", "2", "--retention-years", "15"])
+    assert registered.exit_code == 0, registered.output
+    clinic = re.search(r"clinic:\s+(\S+)", registered.output).group(1)  # type: ignore[union-attr]
+    token = re.search(r"token:\s+(cw_\S+)", registered.output).group(1)  # type: ignore[union-attr]
+    shown = client.get(f"/clinics/{clinic}", headers=bearer(token)).json
+    assert (shown["min_facilitators"], shown["retention_years"]) == (2, 15)
+    assert shown["follow_up_schedule"] == [rule]
+    schedule.write_text(json.dumps([{**rule, "window_end_day": 0}]))
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: follow_up_schedule")

@@ -83,6 +83,7 @@ def test_casework_purpose_is_read_exactly_where_documented(
         "journey_id": journey,
         "client_id": state["client_id"],
         "practitioner_id": staff.id(Role.AUDITOR),
+        "clinic_id": staff.clinic_id,
     }
     checked = 0
     for method, path, operation in document_operations(client):

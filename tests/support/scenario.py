@@ -7,6 +7,7 @@ from uuid import UUID
 
 from casework.application import Casework
 from casework.commands import (
+    ChangeClinicSettings,
     DeactivatePractitioner,
     EraseClient,
     GrantRole,
@@ -64,6 +65,16 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
         RevokeRole(practitioner_id=auditor, role=Role.INTAKE_COORDINATOR, reason="Cover ended"),
     )
     auditor_id = staff.id(Role.AUDITOR)
+    app.change_clinic_settings(
+        staff[Role.ADMIN],
+        ChangeClinicSettings(
+            clinic_id=staff.clinic_id, reason="Two facilitators", min_facilitators=2
+        ),
+    )
+    app.change_clinic_settings(
+        staff[Role.ADMIN],
+        ChangeClinicSettings(clinic_id=staff.clinic_id, reason="Back to one", min_facilitators=1),
+    )
     issued = app.issue_token(
         staff[Role.ADMIN], IssueToken(practitioner_id=auditor_id, label="audit laptop")
     )

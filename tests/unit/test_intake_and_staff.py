@@ -4,11 +4,9 @@ import subprocess
 import sys
 
 import pytest
-from eventsourcing.domain import Aggregate
 
 from casework.application import Casework
 from casework.client import Client, client_id_for
-from casework.clinic import Clinic
 from casework.commands import (
     DeactivatePractitioner,
     GrantRole,
@@ -224,16 +222,3 @@ def test_the_domain_imports_neither_flask_nor_sqlalchemy() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
-
-
-def test_a_clinic_has_no_event_after_its_registration():
-    """Casework keeps each clinic in memory once read (`_clinic`): safe only while none changes."""
-    events_after_creation = [
-        kind
-        for kind in vars(Clinic).values()
-        if isinstance(kind, type)
-        and issubclass(kind, Clinic.Event)
-        and not issubclass(kind, Aggregate.Created)
-        and kind is not Clinic.Event
-    ]
-    assert events_after_creation == []
