@@ -47,6 +47,8 @@ READS_PURPOSE = frozenset(
         "list_follow_ups",
         "list_decisions",
         "list_corrections",
+        "list_clients",
+        "list_pause_reviews",
     }
 )
 """Operations that record the reader's Casework-Purpose with the access they log."""

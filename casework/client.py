@@ -51,13 +51,17 @@ def pseudonym_key(pseudonym: str, field: str = PSEUDONYM_FIELD) -> str:
     Folding and normalising are repeated until nothing changes (Unicode's NFKC_Casefold is
     closed in the same way), so a key is its own key.
     """
-    key = pseudonym_as_written(pseudonym, field)
+    return folded(pseudonym_as_written(pseudonym, field))
+
+
+def folded(text: str) -> str:
+    """Return text NFKC-normalised and case-folded until nothing changes (never refuses)."""
     for _ in range(4):
-        folded = unicodedata.normalize("NFKC", key.casefold())
-        if folded == key:
+        key = unicodedata.normalize("NFKC", text.casefold())
+        if key == text:
             break
-        key = folded
-    return key
+        text = key
+    return text
 
 
 def _refused(character: str) -> bool:

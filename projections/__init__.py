@@ -5,6 +5,7 @@ from __future__ import annotations
 from projections.access_log import AccessLogProjection
 from projections.base import Projection
 from projections.caseload import CaseloadProjection
+from projections.clients import ClientsProjection
 from projections.decisions import DecisionsProjection
 from projections.follow_ups import FollowUpsProjection
 from projections.staff import StaffProjection
@@ -17,6 +18,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     CaseloadProjection(),
     AccessLogProjection(),
     StaffProjection(),
+    ClientsProjection(),
 )
 
 

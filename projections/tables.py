@@ -251,6 +251,20 @@ access_tokens = Table(
 )
 """Each practitioner's bearer tokens: label, issued, revoked (never the secret, nor its hash)."""
 
+clients = Table(
+    "clients",
+    metadata,
+    Column("client_id", Uuid, primary_key=True),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("pseudonym", String(), nullable=False),
+    Column("pseudonym_key", String(), nullable=False),
+    Column("journey_ids", JSON, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Index("ix_clients_search", "clinic_id", "pseudonym_key", "client_id"),
+)
+"""Each client by pseudonym (as written, and folded for search) with their journeys: never the
+identifying details, which are sealed and read only from the record."""
+
 token_uses = Table(
     "token_uses",
     metadata,

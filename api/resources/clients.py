@@ -9,14 +9,49 @@ from uuid import UUID
 from flask.views import MethodView
 
 from api.auth import current_actor
+from api.read_models import projected
 from api.resources.blueprint import Blueprint
-from api.resources.reads import purpose_of_use
-from api.schemas.clients import ClientDetailsSchema, ClientSchema, ErasureSchema
+from api.resources.reads import purpose_of_use, reader
+from api.schemas.clients import (
+    ClientDetailsSchema,
+    ClientPageSchema,
+    ClientSchema,
+    ClientSearchSchema,
+    ErasureSchema,
+)
 from api.schemas.common import WrittenSchema
 from api.services import casework
+from casework.client import pseudonym_key
 from casework.commands import EraseClient, RecordClientDetails
+from projections import queries
+from projections.pages import Page
 
 blp = Blueprint("clients", __name__, url_prefix="/clients", description="Clients")
+
+
+@blp.route("")
+class Clients(MethodView):
+    @blp.arguments(ClientSearchSchema, location="query")
+    @blp.response(200, ClientPageSchema)
+    @blp.doc(operationId="list_clients")
+    def get(self, query: dict[str, Any]) -> Page:
+        """Find clients by the start of their pseudonym, by pseudonym (`CW-00` finds `cw-0042`).
+
+        Every clinical role and the auditor. Pseudonyms are compared as intake compares them:
+        case, fullwidth forms and Unicode compositions aside. Only pseudonyms and journey ids,
+        never identifying details; recorded in the access log as one query, with the journeys
+        of every client it showed.
+        """
+        actor = reader()
+        given = query.pop("pseudonym")
+        prefix = pseudonym_key(given) if given else ""
+        with projected(("clients",), query.pop("min_position")) as connection:
+            page = queries.clients_by_pseudonym(connection, actor.clinic_id, prefix, **query)
+        journeys = [UUID(j) for client in page.items for j in client["journey_ids"]]
+        casework().record_query(
+            actor, "clients", {"pseudonym": prefix or None}, journeys, purpose_of_use()
+        )
+        return page
 
 
 @blp.route("/<uuid:client_id>")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from api.schemas.commands import CommandSchema
-from api.schemas.common import day, optional_text, text
+from api.schemas.common import day, optional_text, pseudonym, text
+from api.schemas.reads import ReadQuerySchema, page_schema
 from casework.commands import EraseClient, RecordClientDetails
 
 ERASED_NOTE = "Reads `[erased]` once the client's key was destroyed."
@@ -49,3 +50,23 @@ class ClientSchema(Schema):
     details = fields.Nested(StoredClientDetailsSchema)
     erased_at = fields.DateTime(allow_none=True)
     erasure = fields.Nested(ErasureRecordSchema, allow_none=True)
+
+
+class ClientSearchSchema(ReadQuerySchema):
+    pseudonym = pseudonym(
+        load_default="",
+        metadata={
+            "description": "The start of a pseudonym, compared as pseudonyms are (case, width and"
+            " Unicode forms aside); none: every client."
+        },
+    )
+
+
+class ClientEntrySchema(Schema):
+    id = fields.UUID(attribute="client_id")
+    pseudonym = fields.String()
+    journey_ids = fields.List(fields.UUID(), metadata={"description": "Oldest first."})
+    registered_at = fields.DateTime()
+
+
+ClientPageSchema = page_schema("ClientPage", ClientEntrySchema)

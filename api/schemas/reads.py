@@ -58,6 +58,7 @@ class CaseloadQuerySchema(ReadQuerySchema):
     member = PractitionerRef(
         load_default=None, metadata={"description": "On the care team: an id or `me`."}
     )
+    client = fields.UUID(load_default=None, metadata={"description": "The client's journeys."})
 
 
 class FollowUpQuerySchema(ReadQuerySchema):

@@ -4,6 +4,7 @@ One module per read model; callers ask `queries.caseload(...)`, `queries.follow_
 """
 
 from projections.queries.access_log import access_log_entries, access_queries_entries
+from projections.queries.clients import clients_by_pseudonym
 from projections.queries.decisions import (
     decision_register,
     decision_register_rows,
@@ -25,6 +26,7 @@ __all__ = [
     "access_queries_entries",
     "caseload",
     "client_ids",
+    "clients_by_pseudonym",
     "corrections",
     "decision_register",
     "decision_register_rows",

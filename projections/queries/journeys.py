@@ -64,6 +64,7 @@ def caseload(
     status: str | None = None,
     phase: str | None = None,
     member: UUID | None = None,
+    client: UUID | None = None,
     after: str | None = None,
     limit: int = 50,
 ) -> Page:
@@ -84,6 +85,8 @@ def caseload(
         query = query.where(journeys.c.status == status)
     if phase is not None:
         query = query.where(phase_on(today) == phase)
+    if client is not None:
+        query = query.where(journeys.c.client_id == client)
     if member is not None:
         query = query.where(
             exists().where(

@@ -62,7 +62,15 @@ def test_metrics_show_latency_per_route_and_each_projections_lag(
         text,
     )
     lag = dict(re.findall(r'casework_projection_lag_events\{projection="(\w+)"\} (\S+)', text))
-    assert set(lag) == {"timeline", "follow_ups", "decisions", "caseload", "access_log", "staff"}
+    assert set(lag) == {
+        "timeline",
+        "follow_ups",
+        "decisions",
+        "caseload",
+        "access_log",
+        "staff",
+        "clients",
+    }
     assert float(lag["timeline"]) > 0  # nobody projected the intake yet
     assert str(journey_id) not in text
 
