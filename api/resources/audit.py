@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
 from api.auth import current_actor
+from api.csv_export import csv_response
+from api.exports import CSV_FILE, every_row
 from api.read_models import projected
 from api.resources.blueprint import Blueprint
 from api.resources.reads import clients_of, clinic_zone, purpose_of_use
 from api.schemas.audit import (
     CheckpointSchema,
+    CorrectionExportQuerySchema,
     CorrectionPageSchema,
     CorrectionQuerySchema,
     IntegrityQuerySchema,
     IntegrityReportSchema,
 )
 from api.schemas.reads import (
+    AccessLogExportQuerySchema,
     AccessLogPageSchema,
     AccessLogQuerySchema,
     AccessQueryLogQuerySchema,
@@ -54,6 +60,43 @@ class AccessLog(MethodView):
             )
 
 
+ACCESS_LOG_COLUMNS = [
+    "accessed_at",
+    "practitioner_id",
+    "practitioner_name",
+    "role",
+    "client_id",
+    "journey_id",
+    "endpoint",
+    "purpose",
+]
+
+
+@blp.route("/access-log/export")
+class AccessLogExport(MethodView):
+    @blp.arguments(AccessLogExportQuerySchema, location="query")
+    @blp.response(200, CSV_FILE, content_type="text/csv", description="Newest first.")
+    @blp.doc(operationId="export_access_log")
+    def get(self, query: dict[str, Any]) -> Response:
+        """Export the reads of client records as CSV, newest first (the access log's filters).
+
+        Auditor or clinical lead. Ids, names of the readers, roles, endpoints, purposes and
+        times; never content. The export is itself recorded as one query, with its journeys.
+        """
+        actor = current_actor()
+        acting_role(actor, Read.ACCESS_LOG)
+        zone = clinic_zone(actor)
+        with projected(("access_log", "staff"), query.pop("min_position")) as connection:
+            rows = every_row(
+                partial(queries.access_log_entries, connection, actor.clinic_id, zone, **query)
+            )
+            names = queries.practitioner_names(connection, actor.clinic_id)
+        journeys = list(dict.fromkeys(row["journey_id"] for row in rows))
+        casework().record_query(actor, "access_log_export", query, journeys, purpose_of_use())
+        named = [{**row, "practitioner_name": names.get(row["practitioner_id"])} for row in rows]
+        return csv_response(named, ACCESS_LOG_COLUMNS, "access-log.csv")
+
+
 @blp.route("/access-queries")
 class AccessQueries(MethodView):
     @blp.arguments(AccessQueryLogQuerySchema, location="query")
@@ -71,6 +114,52 @@ class AccessQueries(MethodView):
             return queries.access_queries_entries(
                 connection, actor.clinic_id, clinic_zone(actor), **query
             )
+
+
+CORRECTION_COLUMNS = [
+    "recorded_at",
+    "occurred_at",
+    "journey_id",
+    "corrected_version",
+    "entry_type",
+    "field",
+    "original_value",
+    "new_value",
+    "reason",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+]
+
+
+@blp.route("/corrections/export")
+class CorrectionsExport(MethodView):
+    @blp.arguments(CorrectionExportQuerySchema, location="query")
+    @blp.response(200, CSV_FILE, content_type="text/csv", description="Newest first.")
+    @blp.doc(operationId="export_corrections")
+    def get(self, query: dict[str, Any]) -> Response:
+        """Export every correction as CSV, newest first: what was corrected, from what to what,
+        by whom and why (the corrections list's filters).
+
+        Auditor or clinical lead. Values can be a client's notes: each journey in the file is
+        logged as read (endpoint `corrections_export`).
+        """
+        actor = current_actor()
+        acting_role(actor, Read.ACCESS_LOG)
+        zone = clinic_zone(actor)
+        projections = ("timeline", "caseload", "staff")
+        with projected(projections, query.pop("min_position")) as connection:
+            rows = every_row(
+                partial(queries.corrections, connection, actor.clinic_id, zone, **query)
+            )
+            clients = clients_of(connection, {row["journey_id"] for row in rows})
+            names = queries.practitioner_names(connection, actor.clinic_id)
+        casework().record_accesses(actor, clients, "corrections_export", purpose_of_use())
+        revealed = revealed_entries(casework().vault.reader(), clients, rows)
+        flat = [
+            {**row, **row["details"], "actor_name": names.get(row["actor_id"])} for row in revealed
+        ]
+        return csv_response(flat, CORRECTION_COLUMNS, "corrections.csv")
 
 
 @blp.route("/integrity")

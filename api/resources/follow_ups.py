@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 
+from api.csv_export import csv_response
+from api.exports import CSV_FILE
 from api.read_models import projected
 from api.resources.blueprint import Blueprint
-from api.resources.reads import logged_query, reader, resolve_me, today
+from api.resources.reads import logged_query, purpose_of_use, reader, resolve_me, today
 from api.schemas.reads import (
+    AdherenceQuerySchema,
     FollowUpQuerySchema,
     FollowUpSummarySchema,
     FreshnessQuerySchema,
     WorklistPageSchema,
 )
+from api.services import casework
 from projections import queries
 from projections.pages import Page
 
@@ -53,3 +58,39 @@ class FollowUpSummary(MethodView):
         actor = reader()
         with projected(("follow_ups",), query["min_position"]) as connection:
             return queries.follow_up_summary(connection, actor.clinic_id, today(actor))
+
+
+ADHERENCE_COLUMNS = [
+    "owner_id",
+    "owner_name",
+    "owed",
+    "done_early",
+    "done_on_time",
+    "done_late",
+    "overdue",
+    "open",
+    "cancelled",
+]
+
+
+@blp.route("/adherence")
+class FollowUpAdherence(MethodView):
+    @blp.arguments(AdherenceQuerySchema, location="query")
+    @blp.response(200, CSV_FILE, content_type="text/csv", description="One row per owner.")
+    @blp.doc(operationId="export_follow_up_adherence")
+    def get(self, query: dict[str, Any]) -> Response:
+        """Export follow-up adherence per therapist for a period, as CSV (for an ethics board).
+
+        Every clinical role and the auditor. One row per owner, by name, for the follow-ups due
+        from `due_from` to `due_to`: owed (cancelled ones aside), done early, on time, late,
+        overdue, still open, cancelled, judged on today's date in the clinic's time zone. Recorded
+        in the access log as one query, with the journeys it counted.
+        """
+        actor = reader()
+        query["owner"] = resolve_me(query["owner"], actor)
+        with projected(("follow_ups", "staff"), query.pop("min_position")) as connection:
+            rows, journeys = queries.follow_up_adherence(
+                connection, actor.clinic_id, today(actor), **query
+            )
+        casework().record_query(actor, "adherence_export", query, journeys, purpose_of_use())
+        return csv_response(rows, ADHERENCE_COLUMNS, "follow-up-adherence.csv")

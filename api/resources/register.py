@@ -9,6 +9,7 @@ from flask.views import MethodView
 
 from api.csv_export import csv_response, wants_csv
 from api.errors import refuse_parameter
+from api.exports import CSV_FILE
 from api.read_models import projected
 from api.resources.blueprint import Blueprint
 from api.resources.reads import clients_of, clinic_zone, purpose_of_use, reader
@@ -37,8 +38,6 @@ CSV_COLUMNS = [
     "criteria",
     "conditions",
 ]
-CSV_FILE = {"type": "string", "format": "binary"}
-"""A file answer in the OpenAPI document (flask-smorest's documented way for file responses)."""
 
 
 @blp.route("")

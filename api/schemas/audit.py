@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.schemas.common import QuerySchema, day
+from api.schemas.common import QuerySchema, day, whole_number
 from api.schemas.journey_state import JourneySchema
 from api.schemas.reads import ReadQuerySchema, TimelineEntrySchema, page_schema
 from casework.checkpoints import BODY_FIELDS
@@ -147,3 +147,11 @@ class CorrectionEntrySchema(TimelineEntrySchema):
 
 
 CorrectionPageSchema = page_schema("CorrectionPage", CorrectionEntrySchema)
+
+
+class CorrectionExportQuerySchema(QuerySchema):
+    journey = fields.UUID(load_default=None)
+    corrector = fields.UUID(load_default=None, metadata={"description": "Who corrected."})
+    recorded_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    recorded_to = day(load_default=None, metadata={"description": "Inclusive."})
+    min_position = whole_number(in_query=True, load_default=None, validate=validate.Range(min=1))

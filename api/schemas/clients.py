@@ -54,7 +54,7 @@ class ClientSchema(Schema):
 
 class ClientSearchSchema(ReadQuerySchema):
     pseudonym = pseudonym(
-        load_default="",
+        load_default=None,
         metadata={
             "description": "The start of a pseudonym, compared as pseudonyms are (case, width and"
             " Unicode forms aside); none: every client."

@@ -238,3 +238,16 @@ class AccessQueryEntrySchema(Schema):
 
 
 AccessQueryPageSchema = page_schema("AccessQueryPage", AccessQueryEntrySchema)
+
+
+class AccessLogExportQuerySchema(FreshnessQuerySchema):
+    client = fields.UUID(load_default=None)
+    practitioner = fields.UUID(load_default=None)
+    accessed_from = day(load_default=None, metadata={"description": "Clinic-local date."})
+    accessed_to = day(load_default=None, metadata={"description": "Inclusive."})
+
+
+class AdherenceQuerySchema(FreshnessQuerySchema):
+    due_from = day(load_default=None, metadata={"description": "Follow-ups due from (inclusive)."})
+    due_to = day(load_default=None, metadata={"description": "Follow-ups due until (inclusive)."})
+    owner = PractitionerRef(load_default=None, metadata={"description": "An id or `me`."})

@@ -12,13 +12,14 @@ from projections.queries.decisions import (
     pause_reviews,
 )
 from projections.queries.follow_ups import (
+    follow_up_adherence,
     follow_up_status,
     follow_up_summary,
     follow_up_urgency,
     follow_up_worklist,
 )
 from projections.queries.journeys import caseload, client_ids, phase_on
-from projections.queries.staff import practitioner_tokens, staff_list
+from projections.queries.staff import practitioner_names, practitioner_tokens, staff_list
 from projections.queries.timeline import corrections, journey_timeline
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "decision_register",
     "decision_register_rows",
     "decisions_matching",
+    "follow_up_adherence",
     "follow_up_status",
     "follow_up_summary",
     "follow_up_urgency",
@@ -38,6 +40,7 @@ __all__ = [
     "journey_timeline",
     "pause_reviews",
     "phase_on",
+    "practitioner_names",
     "practitioner_tokens",
     "staff_list",
 ]

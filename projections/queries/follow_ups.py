@@ -18,10 +18,7 @@ from sqlalchemy import (
 )
 
 from projections.pages import Page, decode_cursor, page_of
-from projections.tables import (
-    follow_ups,
-    journeys,
-)
+from projections.tables import follow_ups, journeys, practitioners
 
 
 def follow_up_status(today: date) -> ColumnElement[str]:
@@ -133,3 +130,49 @@ def follow_up_summary(connection: Connection, clinic_id: UUID, today: date) -> l
         .order_by(follow_ups.c.owner_id)
     )
     return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def follow_up_adherence(
+    connection: Connection,
+    clinic_id: UUID,
+    today: date,
+    *,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    owner: UUID | None = None,
+) -> tuple[list[dict[str, Any]], list[UUID]]:
+    """Return adherence per owner for the follow-ups due in a period (inclusive), by name: owed
+    (cancelled ones aside), done early, on time, late, overdue, still open; and the journeys
+    counted. States are judged on `today`."""
+    state = follow_up_status(today)
+    conditions = [follow_ups.c.clinic_id == clinic_id]
+    if due_from is not None:
+        conditions.append(follow_ups.c.due_on >= due_from)
+    if due_to is not None:
+        conditions.append(follow_ups.c.due_on <= due_to)
+    if owner is not None:
+        conditions.append(follow_ups.c.owner_id == owner)
+
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    query = (
+        select(
+            follow_ups.c.owner_id,
+            practitioners.c.display_name.label("owner_name"),
+            count(state != "cancelled").label("owed"),
+            count(state == "done_early").label("done_early"),
+            count(state == "done_on_time").label("done_on_time"),
+            count(state == "done_late").label("done_late"),
+            count(state == "overdue").label("overdue"),
+            count(state.in_(("due", "upcoming"))).label("open"),
+            count(state == "cancelled").label("cancelled"),
+        )
+        .join(practitioners, practitioners.c.practitioner_id == follow_ups.c.owner_id, isouter=True)
+        .where(*conditions)
+        .group_by(follow_ups.c.owner_id, practitioners.c.display_name)
+        .order_by(practitioners.c.sort_name, follow_ups.c.owner_id)
+    )
+    rows = [dict(row) for row in connection.execute(query).mappings()]
+    counted = select(follow_ups.c.journey_id).where(*conditions).distinct()
+    return rows, list(connection.execute(counted).scalars())

@@ -55,3 +55,11 @@ def practitioner_tokens(connection: Connection, practitioner_id: UUID) -> list[d
         .order_by(access_tokens.c.issued_at.desc(), access_tokens.c.token_id)
     )
     return [dict(row) for row in connection.execute(query).mappings()]
+
+
+def practitioner_names(connection: Connection, clinic_id: UUID) -> dict[UUID, str]:
+    """Return the display name of each of the clinic's practitioners, by id."""
+    query = select(practitioners.c.practitioner_id, practitioners.c.display_name).where(
+        practitioners.c.clinic_id == clinic_id
+    )
+    return {row.practitioner_id: row.display_name for row in connection.execute(query)}
