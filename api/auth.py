@@ -19,6 +19,7 @@ PUBLIC_ENDPOINTS = {
     "health.Readiness",
     "health.ProjectionHealth",
     "health.CheckpointHealth",
+    "calendar.FollowUpFeed",  # opened by the secret in its URL, not by a bearer token
     "metrics",
     "api-docs.openapi_json",
     "api-docs.openapi_swagger_ui",

@@ -49,6 +49,9 @@ READS_PURPOSE = frozenset(
         "list_corrections",
         "list_clients",
         "list_pause_reviews",
+        "export_follow_up_adherence",
+        "export_access_log",
+        "export_corrections",
     }
 )
 """Operations that record the reader's Casework-Purpose with the access they log."""

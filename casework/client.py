@@ -21,6 +21,7 @@ _INVISIBLE = {
     "\u2800",  # Braille pattern blank
     "\u3164",  # Hangul filler
     "\uffa0",  # halfwidth Hangul filler
+    "\ufffd",  # the replacement character: text that could not be decoded, never a case code
 }
 """Letters that show as nothing, though Unicode does not class them as format characters."""
 

@@ -121,6 +121,20 @@ class RevokeToken(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class IssueCalendarFeed(Command):
+    """Give a practitioner a calendar feed of the follow-ups they owe (its URL shown once)."""
+
+    practitioner_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeCalendarFeed(Command):
+    practitioner_id: UUID
+    feed_id: UUID
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RecordClientDetails(Command):
     """Record or replace a client's identifying details (each sealed under the client's key)."""
 

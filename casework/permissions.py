@@ -10,11 +10,13 @@ from casework.commands import (
     DeactivatePractitioner,
     EraseClient,
     GrantRole,
+    IssueCalendarFeed,
     IssueToken,
     RecordClientDetails,
     RecordCredentials,
     RegisterPractitioner,
     RenamePractitioner,
+    RevokeCalendarFeed,
     RevokeRole,
     RevokeToken,
 )
@@ -53,7 +55,12 @@ PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
     DeactivatePractitioner: (Role.ADMIN,),
     IssueToken: (Role.ADMIN,),
     RevokeToken: _ANYONE,  # an admin revokes anyone's, others their own (staff_service)
-    Read.TOKENS: _ANYONE,  # likewise: only an admin lists another practitioner's
+    Read.TOKENS: _ANYONE,
+    IssueCalendarFeed: (Role.ADMIN, *_CLINICAL),  # their own, or an admin anyone's
+    RevokeCalendarFeed: (
+        Role.ADMIN,
+        *_CLINICAL,
+    ),  # likewise (staff_service)  # likewise: only an admin lists another practitioner's
     Read.PRACTITIONER: _ANYONE,
     journey.RecordIntake: (_INTAKE, _LEAD),
     journey.AssignCareTeamMember: (_LEAD, _INTAKE),

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.chain import ChainedAggregate
 from casework.client import TEXT_FIELDS as CLIENT_TEXT_FIELDS
 from casework.clinic import Clinic
@@ -79,6 +80,8 @@ STAFF_AND_CLINIC_TEXT_FIELDS: dict[type[Any], TextFields] = {
     # A staff token's label and why it was revoked: about staff access, never about a client.
     AccessToken.Issued: TextFields(coded=("label", "actor_role")),
     AccessToken.Revoked: TextFields(coded=("reason", "actor_role")),
+    CalendarFeed.Issued: TextFields(coded=("actor_role",)),
+    CalendarFeed.Revoked: TextFields(coded=("reason", "actor_role")),
     # A keyed request: a keyed hash of what was asked (never the body), and ids of what it wrote.
     IdempotentRequest.Answered: TextFields(coded=("request_hash",)),
 }

@@ -82,6 +82,7 @@ class Refusal(StrEnum):
     TOKEN_ALREADY_REVOKED = "token_already_revoked"
     ALREADY_DEACTIVATED = "already_deactivated"
     CANNOT_DEACTIVATE_SELF = "cannot_deactivate_self"
+    FEED_ALREADY_REVOKED = "feed_already_revoked"
 
     # Clients
     CLIENT_ALREADY_ERASED = "client_already_erased"
@@ -103,6 +104,7 @@ STAFF = ANY_WRITE | {
     Refusal.TOKEN_ALREADY_REVOKED,
     Refusal.ALREADY_DEACTIVATED,
     Refusal.CANNOT_DEACTIVATE_SELF,
+    Refusal.FEED_ALREADY_REVOKED,
 }
 """Refusals of a change to a practitioner, their roles or tokens."""
 

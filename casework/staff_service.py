@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 
 from casework.access_token import AccessToken, new_token_secret, token_id_for
 from casework.base import CaseworkBase, Written
+from casework.calendar_feed import CalendarFeed, feed_id_for, new_feed_secret
 from casework.clinic import (
     DEFAULT_FOLLOW_UP_SCHEDULE,
     Clinic,
@@ -18,11 +19,13 @@ from casework.commands import (
     ChangeClinicSettings,
     DeactivatePractitioner,
     GrantRole,
+    IssueCalendarFeed,
     IssueToken,
     RecordCredentials,
     RegisterClinic,
     RegisterPractitioner,
     RenamePractitioner,
+    RevokeCalendarFeed,
     RevokeRole,
     RevokeToken,
 )
@@ -229,6 +232,44 @@ class StaffService(CaseworkBase):
             raise NotFound("No such token.")
         token.revoke(command.reason, acting_id, acting_role_value)
         return self._save(token)
+
+    def issue_calendar_feed(self, actor: Actor, command: IssueCalendarFeed) -> IssuedToken:
+        """Give a practitioner (oneself, or as an admin anyone) a calendar feed; its secret once."""
+        role = acting_role(actor, command)
+        self._check_own_or_admin(actor, role, command.practitioner_id)
+        practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+        practitioner.check_active()
+        secret = new_feed_secret()
+        feed = CalendarFeed(
+            practitioner_id=practitioner.id,
+            clinic_id=practitioner.clinic_id,
+            actor_id=actor.practitioner_id,
+            actor_role=role.value,
+            id=feed_id_for(secret),
+        )
+        return IssuedToken(self._save(feed), secret)
+
+    def revoke_calendar_feed(self, actor: Actor, command: RevokeCalendarFeed) -> Written:
+        """Revoke a calendar feed (one's own, or as an admin anyone's): its URL stops at once."""
+        role = acting_role(actor, command)
+        self._check_own_or_admin(actor, role, command.practitioner_id)
+        feed = self._get(CalendarFeed, command.feed_id)
+        if feed.clinic_id != actor.clinic_id or feed.practitioner_id != command.practitioner_id:
+            raise NotFound("No such calendar feed.")
+        feed.revoke(command.reason, actor.practitioner_id, role.value)
+        return self._save(feed)
+
+    def feed_reader(self, secret: str) -> Actor | None:
+        """Return the practitioner a feed secret opens the feed of (None: unknown, revoked, or
+        its practitioner deactivated)."""
+        try:
+            feed = self._get(CalendarFeed, feed_id_for(secret))
+        except NotFound:
+            return None
+        practitioner = self._get(Practitioner, feed.practitioner_id)
+        if feed.revoked_at is not None or not practitioner.active:
+            return None
+        return practitioner.as_actor()
 
     def token_holder(self, token_id: UUID) -> UUID:
         """Return the practitioner a token was issued to (the operator's CLI revokes by id)."""

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
@@ -24,6 +25,7 @@ class AccessLogProjection(Projection):
     name: ClassVar[str] = "access_log"
     tables = (access_log, access_queries, access_query_journeys)
     ignores = (
+        CalendarFeed.Event,
         AccessToken.Event,
         Client.Event,
         Clinic.Event,

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
@@ -32,6 +33,7 @@ OTHER_RECORDS: tuple[type, ...] = (
     AccessRecord.Event,
     AccessQuery.Event,
     AccessToken.Event,
+    CalendarFeed.Event,
     Client.Event,
     Clinic.Event,
     IdempotentRequest.Event,

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
@@ -35,6 +36,7 @@ class CaseloadProjection(Projection):
     tables = (journeys, care_team)
     reads_all = (Journey.Event, Practitioner.RoleGranted, Practitioner.RoleRevoked)
     ignores = (
+        CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,
         AccessToken.Event,

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client, folded
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
@@ -23,6 +24,7 @@ class ClientsProjection(Projection):
     name: ClassVar[str] = "clients"
     tables = (clients,)
     ignores = (
+        CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,
         AccessToken.Event,

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, insert, update
 
 from casework.access_log import AccessQuery, AccessRecord
 from casework.access_token import AccessToken
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
@@ -28,6 +29,7 @@ class StaffProjection(Projection):
     name: ClassVar[str] = "staff"
     tables = (practitioners, access_tokens)
     ignores = (
+        CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,
         Client.Event,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, current_app, request
 from marshmallow import fields
@@ -17,6 +18,7 @@ from api.resources import (
     aftercare,
     amendments,
     audit,
+    calendar,
     care_team,
     clients,
     clinics,
@@ -45,6 +47,7 @@ BLUEPRINTS = (
     follow_ups.blp,
     register.blp,
     audit.blp,
+    calendar.blp,
 )
 
 
@@ -74,6 +77,25 @@ def refuse_query_where_none_is_declared() -> None:
         abort(422, message="Some fields are invalid.", errors={"query": unknown})
 
 
+def refuse_undecodable_query() -> None:
+    """Refuse a query parameter whose percent-escapes are not UTF-8 (422 naming it).
+
+    Werkzeug keeps such escapes as they came (`a%ED%A0%80b`, a lone surrogate), which would
+    otherwise be read as harmless text that was never sent.
+    """
+    for pair in request.query_string.split(b"&"):
+        raw_name, _, raw_value = pair.partition(b"=")
+        name = unquote_to_bytes(raw_name.replace(b"+", b" ")).decode("utf-8", "replace")
+        try:
+            unquote_to_bytes(raw_value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            abort(
+                422,
+                message="Some fields are invalid.",
+                errors={"query": {name: ["Not UTF-8 text."]}},
+            )
+
+
 def decimal_bounds_as_numbers(self: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str, Any]:
     """Document a decimal field's range as JSON numbers (apispec gives Decimals, sent as text)."""
     ret = kwargs["ret"]
@@ -95,6 +117,7 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearer": []}]
     app.before_request(require_json_body)
+    app.before_request(refuse_undecodable_query)
     app.before_request(refuse_query_where_none_is_declared)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
-from flask import g
+from flask import g, url_for
 from flask.views import MethodView
 
 from api.auth import current_actor
@@ -17,12 +17,15 @@ from api.schemas.common import WrittenSchema
 from api.schemas.staff import (
     DeactivatePractitionerSchema,
     GrantRoleSchema,
+    IssueCalendarFeedSchema,
+    IssuedCalendarFeedSchema,
     IssuedTokenSchema,
     IssueTokenSchema,
     PractitionerSchema,
     RecordCredentialsSchema,
     RegisterPractitionerSchema,
     RenamePractitionerSchema,
+    RevokeCalendarFeedSchema,
     RevokeRoleSchema,
     RevokeTokenSchema,
     StaffPageSchema,
@@ -33,10 +36,12 @@ from api.services import casework
 from casework.commands import (
     DeactivatePractitioner,
     GrantRole,
+    IssueCalendarFeed,
     IssueToken,
     RecordCredentials,
     RegisterPractitioner,
     RenamePractitioner,
+    RevokeCalendarFeed,
     RevokeRole,
     RevokeToken,
 )
@@ -212,3 +217,35 @@ class PractitionerToken(MethodView):
         `token_already_revoked`.
         """
         return asdict(casework().revoke_token(current_actor(), command))
+
+
+@blp.route("/<uuid:practitioner_id>/calendar-feeds")
+class PractitionerCalendarFeeds(MethodView):
+    @blp.arguments(IssueCalendarFeedSchema, location="json", required=False)
+    @blp.response(201, IssuedCalendarFeedSchema)
+    @blp.doc(operationId="issue_calendar_feed")
+    def post(self, command: IssueCalendarFeed, practitioner_id: UUID) -> Created:
+        """Make a calendar feed of the follow-ups a practitioner owes; answers its URL once.
+
+        The practitioner themself, or an admin. Subscribe a calendar program to the URL: it
+        holds the feed's own secret (never a bearer token), so revoke the feed if it leaks.
+        """
+        issued = casework().issue_calendar_feed(current_actor(), command)
+        answer, status, headers = created(issued.written)
+        url = url_for("calendar.FollowUpFeed", secret=issued.secret, _external=True)
+        return {**answer, "url": url}, status, headers
+
+
+@blp.route("/<uuid:practitioner_id>/calendar-feeds/<uuid:feed_id>")
+class PractitionerCalendarFeed(MethodView):
+    @blp.arguments(RevokeCalendarFeedSchema, location="json")
+    @blp.response(200, WrittenSchema)
+    @blp.doc(operationId="revoke_calendar_feed")
+    def delete(
+        self, command: RevokeCalendarFeed, practitioner_id: UUID, feed_id: UUID
+    ) -> dict[str, Any]:
+        """Revoke a calendar feed, with a reason: its URL answers 404 from now on.
+
+        The practitioner themself, or an admin. Twice is 409 `feed_already_revoked`.
+        """
+        return asdict(casework().revoke_calendar_feed(current_actor(), command))

@@ -12,11 +12,13 @@ from casework.commands import (
     ChangeClinicSettings,
     DeactivatePractitioner,
     GrantRole,
+    IssueCalendarFeed,
     IssueToken,
     RecordCredentials,
     RegisterClinic,
     RegisterPractitioner,
     RenamePractitioner,
+    RevokeCalendarFeed,
     RevokeRole,
     RevokeToken,
 )
@@ -259,3 +261,21 @@ class TokenSchema(Schema):
 
 class TokenListSchema(Schema):
     items = fields.List(fields.Nested(TokenSchema))
+
+
+class IssueCalendarFeedSchema(CommandSchema):
+    """No body: the practitioner is in the path."""
+
+    command = IssueCalendarFeed
+
+
+class RevokeCalendarFeedSchema(CommandSchema):
+    command = RevokeCalendarFeed
+
+    reason = text(required=True, metadata={"description": "Why, e.g. 'phone lost'."})
+
+
+class IssuedCalendarFeedSchema(WrittenSchema):
+    url = fields.String(
+        metadata={"description": "The feed's URL, holding its secret: shown this once."}
+    )

@@ -17,6 +17,7 @@ from projections.queries.follow_ups import (
     follow_up_summary,
     follow_up_urgency,
     follow_up_worklist,
+    owed_by,
 )
 from projections.queries.journeys import caseload, client_ids, phase_on
 from projections.queries.staff import practitioner_names, practitioner_tokens, staff_list
@@ -38,6 +39,7 @@ __all__ = [
     "follow_up_urgency",
     "follow_up_worklist",
     "journey_timeline",
+    "owed_by",
     "pause_reviews",
     "phase_on",
     "practitioner_names",

@@ -176,3 +176,27 @@ def follow_up_adherence(
     rows = [dict(row) for row in connection.execute(query).mappings()]
     counted = select(follow_ups.c.journey_id).where(*conditions).distinct()
     return rows, list(connection.execute(counted).scalars())
+
+
+def owed_by(connection: Connection, owner_id: UUID) -> list[dict[str, Any]]:
+    """Return the follow-ups a practitioner still owes (not done, not cancelled), by window,
+    with each client's pseudonym: what their calendar feed shows."""
+    query = (
+        select(
+            follow_ups.c.follow_up_id,
+            follow_ups.c.journey_id,
+            follow_ups.c.label,
+            follow_ups.c.due_on,
+            follow_ups.c.window_start,
+            follow_ups.c.window_end,
+            journeys.c.client_pseudonym,
+        )
+        .join(journeys, journeys.c.journey_id == follow_ups.c.journey_id, isouter=True)
+        .where(
+            follow_ups.c.owner_id == owner_id,
+            follow_ups.c.done_on.is_(None),
+            follow_ups.c.cancelled.is_(False),
+        )
+        .order_by(follow_ups.c.window_start, follow_ups.c.follow_up_id)
+    )
+    return [dict(row) for row in connection.execute(query).mappings()]

@@ -84,6 +84,7 @@ def test_casework_purpose_is_read_exactly_where_documented(
         "client_id": state["client_id"],
         "practitioner_id": staff.id(Role.AUDITOR),
         "clinic_id": staff.clinic_id,
+        "secret": "cf_unknown",
     }
     checked = 0
     for method, path, operation in document_operations(client):

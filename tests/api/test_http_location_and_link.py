@@ -73,6 +73,7 @@ def every_creating_request(client: FlaskClient, api_staff: ApiStaff) -> None:
     added = post(Role.ADMIN, "/practitioners", {"display_name": "New", "roles": ["auditor"]})
     post(Role.ADMIN, f"/practitioners/{added['id']}/roles", {"role": "facilitator", "reason": "x"})
     post(Role.ADMIN, f"/practitioners/{added['id']}/tokens", {"label": "laptop"})
+    post(Role.ADMIN, f"/practitioners/{added['id']}/calendar-feeds", {})
     opened = post(
         Role.INTAKE_COORDINATOR,
         "/journeys",

@@ -9,6 +9,7 @@ import pytest
 
 from casework.access_token import AccessToken
 from casework.application import Casework
+from casework.calendar_feed import CalendarFeed
 from casework.client import Client, client_id_for
 from casework.clinic import Clinic
 from casework.errors import Conflict
@@ -25,7 +26,7 @@ from tests.support.keys import vault_on
 from tests.support.scenario import every_event_scenario
 from tests.support.staff import register_staff
 
-AGGREGATES = (Clinic, Practitioner, AccessToken, Client, Journey)
+AGGREGATES = (Clinic, Practitioner, AccessToken, CalendarFeed, Client, Journey)
 
 
 def event_classes() -> set[str]:

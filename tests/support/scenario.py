@@ -11,11 +11,13 @@ from casework.commands import (
     DeactivatePractitioner,
     EraseClient,
     GrantRole,
+    IssueCalendarFeed,
     IssueToken,
     RecordClientDetails,
     RecordCredentials,
     RegisterPractitioner,
     RenamePractitioner,
+    RevokeCalendarFeed,
     RevokeRole,
     RevokeToken,
 )
@@ -219,10 +221,17 @@ def every_event_scenario(app: Casework) -> tuple[Staff, list[UUID]]:
             retention_override="Consent withdrawn in full",
         ),
     )
+    own = therapist.practitioner_id
+    feed = app.issue_calendar_feed(therapist, IssueCalendarFeed(practitioner_id=own))
+    app.revoke_calendar_feed(
+        therapist,
+        RevokeCalendarFeed(practitioner_id=own, feed_id=feed.written.id, reason="New phone"),
+    )
     app.deactivate_practitioner(
         staff[Role.ADMIN],
         DeactivatePractitioner(practitioner_id=auditor_id, reason="Contract ended"),
     )
     aggregate_ids = [staff.clinic_id, issued.written.id, journey_id, withdrawn_id]
     aggregate_ids += [actor.practitioner_id for actor in staff.actors.values()]
+    aggregate_ids.append(feed.written.id)
     return staff, aggregate_ids
