@@ -55,9 +55,10 @@ class AccessLog(MethodView):
         actor = current_actor()
         acting_role(actor, Read.ACCESS_LOG)
         with projected(("access_log",), query.pop("min_position")) as connection:
-            return queries.access_log_entries(
+            page = queries.access_log_entries(
                 connection, actor.clinic_id, clinic_zone(actor), **query
             )
+            return queries.named_page(connection, actor.clinic_id, page)
 
 
 ACCESS_LOG_COLUMNS = [
@@ -90,11 +91,10 @@ class AccessLogExport(MethodView):
             rows = every_row(
                 partial(queries.access_log_entries, connection, actor.clinic_id, zone, **query)
             )
-            names = queries.practitioner_names(connection, actor.clinic_id)
+            rows = queries.named(connection, actor.clinic_id, rows)
         journeys = list(dict.fromkeys(row["journey_id"] for row in rows))
         casework().record_query(actor, "access_log_export", query, journeys, purpose_of_use())
-        named = [{**row, "practitioner_name": names.get(row["practitioner_id"])} for row in rows]
-        return csv_response(named, ACCESS_LOG_COLUMNS, "access-log.csv")
+        return csv_response(rows, ACCESS_LOG_COLUMNS, "access-log.csv")
 
 
 @blp.route("/access-queries")
@@ -111,9 +111,10 @@ class AccessQueries(MethodView):
         actor = current_actor()
         acting_role(actor, Read.ACCESS_LOG)
         with projected(("access_log",), query.pop("min_position")) as connection:
-            return queries.access_queries_entries(
+            page = queries.access_queries_entries(
                 connection, actor.clinic_id, clinic_zone(actor), **query
             )
+            return queries.named_page(connection, actor.clinic_id, page)
 
 
 CORRECTION_COLUMNS = [
@@ -153,12 +154,10 @@ class CorrectionsExport(MethodView):
                 partial(queries.corrections, connection, actor.clinic_id, zone, **query)
             )
             clients = clients_of(connection, {row["journey_id"] for row in rows})
-            names = queries.practitioner_names(connection, actor.clinic_id)
+            rows = queries.named(connection, actor.clinic_id, rows)
         casework().record_accesses(actor, clients, "corrections_export", purpose_of_use())
         revealed = revealed_entries(casework().vault.reader(), clients, rows)
-        flat = [
-            {**row, **row["details"], "actor_name": names.get(row["actor_id"])} for row in revealed
-        ]
+        flat = [{**row, **row["details"]} for row in revealed]
         return csv_response(flat, CORRECTION_COLUMNS, "corrections.csv")
 
 
@@ -209,5 +208,6 @@ class Corrections(MethodView):
         with projected(("timeline", "caseload"), query.pop("min_position")) as connection:
             page = queries.corrections(connection, actor.clinic_id, clinic_zone(actor), **query)
             clients = clients_of(connection, {row["journey_id"] for row in page.items})
+            page = queries.named_page(connection, actor.clinic_id, page)
         casework().record_accesses(actor, clients, "corrections", purpose_of_use())
         return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)

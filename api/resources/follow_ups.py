@@ -41,6 +41,7 @@ class FollowUps(MethodView):
         query["owner"] = resolve_me(query["owner"], actor)
         with projected(("follow_ups", "caseload"), query.pop("min_position")) as connection:
             page = queries.follow_up_worklist(connection, actor.clinic_id, today(actor), **query)
+            page = queries.named_page(connection, actor.clinic_id, page)
         return logged_query(actor, "worklist", query, page)
 
 
@@ -57,7 +58,8 @@ class FollowUpSummary(MethodView):
         """
         actor = reader()
         with projected(("follow_ups",), query["min_position"]) as connection:
-            return queries.follow_up_summary(connection, actor.clinic_id, today(actor))
+            summary = queries.follow_up_summary(connection, actor.clinic_id, today(actor))
+            return queries.named(connection, actor.clinic_id, summary)
 
 
 ADHERENCE_COLUMNS = [

@@ -51,6 +51,7 @@ class Journeys(MethodView):
         query["member"] = resolve_me(query["member"], actor)
         with projected(("caseload", "follow_ups"), query.pop("min_position")) as connection:
             page = queries.caseload(connection, actor.clinic_id, today(actor), **query)
+            page = queries.named_page(connection, actor.clinic_id, page)
         return logged_query(actor, "caseload", query, page)
 
     @blp.arguments(RecordIntakeSchema)
@@ -82,6 +83,7 @@ class PauseReviews(MethodView):
         acting_role(actor, Read.PAUSE_REVIEWS)
         with projected(("caseload", "decisions"), query.pop("min_position")) as connection:
             page = queries.pause_reviews(connection, actor.clinic_id, today(actor), **query)
+            page = queries.named_page(connection, actor.clinic_id, page)
         return logged_query(actor, "pause_reviews", query, page)
 
 
@@ -122,6 +124,7 @@ class JourneyTimeline(MethodView):
         journey = casework().record_access(actor, journey_id, "timeline", purpose_of_use())
         with projected(("timeline",), query.pop("min_position")) as connection:
             page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
+            page = queries.named_page(connection, actor.clinic_id, page)
         clients = {journey_id: journey.client_id}
         return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)
 

@@ -30,8 +30,10 @@ CSV_COLUMNS = [
     "decided_at",
     "recorded_at",
     "decider_id",
+    "decider_name",
     "decider_role",
     "co_signer_id",
+    "co_signer_name",
     "valid_until",
     "review_date",
     "rationale",
@@ -67,6 +69,7 @@ class Decisions(MethodView):
                     connection, actor.clinic_id, clinic_zone(actor), **query
                 )
                 clients = clients_of(connection, {row["journey_id"] for row in page.items})
+                page = queries.named_page(connection, actor.clinic_id, page)
             # Rationales, criteria and conditions are a client's text: each journey shown is read.
             casework().record_accesses(actor, clients, "decisions", purpose_of_use())
             return Page(
@@ -84,6 +87,7 @@ class Decisions(MethodView):
                 connection, actor.clinic_id, clinic_zone(actor), up_to=reached, **query
             )
             clients = clients_of(connection, {row["journey_id"] for row in rows})
+            rows = queries.named(connection, actor.clinic_id, rows)
         casework().record_accesses(actor, clients, "decisions_export", purpose)
         rows = revealed_decisions(casework().vault.reader(), clients, rows)
         return csv_response(rows, CSV_COLUMNS, "decisions.csv")

@@ -21,6 +21,11 @@ def page_size() -> int:
     return PAGE_SIZE
 
 
+def display_name() -> fields.String:
+    """Return the field beside a practitioner's id naming them (null until the staff list knows)."""
+    return fields.String(allow_none=True, metadata={"description": "Their display name."})
+
+
 class PractitionerRef(fields.Field[UUID | str]):
     """A practitioner id, or `me` for the caller."""
 
@@ -98,6 +103,9 @@ class FreshnessQuerySchema(QuerySchema):
 
 class CareTeamEntrySchema(Schema):
     practitioner_id = fields.UUID()
+    practitioner_name = fields.String(
+        allow_none=True, metadata={"description": "Their display name."}
+    )
     role = fields.String()
     lacks_role = fields.Boolean(
         metadata={"description": "The practitioner no longer holds this role: replace them."}
@@ -128,6 +136,7 @@ class TimelineEntrySchema(Schema):
     recorded_at = fields.DateTime()
     late_entry = fields.Boolean(metadata={"description": "Recorded over 24 h after it happened."})
     actor_id = fields.UUID()
+    actor_name = display_name()
     actor_role = fields.String()
     details = fields.Dict()
 
@@ -137,10 +146,12 @@ class WorklistEntrySchema(FollowUpSchema):
 
     journey_id = fields.UUID()
     client_pseudonym = fields.String(allow_none=True)
+    owner_name = display_name()
 
 
 class FollowUpSummarySchema(Schema):
     owner_id = fields.UUID(allow_none=True)
+    owner_name = display_name()
     due = fields.Integer(metadata={"description": "Inside their window today."})
     overdue = fields.Integer()
     next_7_days = fields.Integer(metadata={"description": "Windows opening in the next 7 days."})
@@ -157,12 +168,14 @@ class DecisionEntrySchema(Schema):
     decided_at = fields.DateTime()
     recorded_at = fields.DateTime()
     decider_id = fields.UUID()
+    decider_name = display_name()
     decider_role = fields.String()
     outcome = fields.String(allow_none=True)
     criteria = fields.List(fields.Nested(CriterionRecordSchema))
     rationale = fields.String(allow_none=True)
     conditions = fields.List(fields.String())
     co_signer_id = fields.UUID(allow_none=True)
+    co_signer_name = display_name()
     valid_until = fields.Date(allow_none=True)
     review_date = fields.Date(allow_none=True)
 
@@ -178,6 +191,9 @@ class AccessLogEntrySchema(Schema):
     position = fields.Integer()
     accessed_at = fields.DateTime()
     practitioner_id = fields.UUID()
+    practitioner_name = fields.String(
+        allow_none=True, metadata={"description": "Their display name."}
+    )
     role = fields.String()
     client_id = fields.UUID()
     journey_id = fields.UUID()
@@ -209,6 +225,7 @@ class PauseReviewEntrySchema(Schema):
     days_overdue = fields.Integer(metadata={"description": "0 when due today or later."})
     paused_at = fields.DateTime()
     paused_by = fields.UUID()
+    paused_by_name = display_name()
 
 
 CaseloadPageSchema = page_schema("CaseloadPage", CaseloadEntrySchema)
@@ -230,6 +247,9 @@ class AccessQueryEntrySchema(Schema):
     position = fields.Integer()
     accessed_at = fields.DateTime()
     practitioner_id = fields.UUID()
+    practitioner_name = fields.String(
+        allow_none=True, metadata={"description": "Their display name."}
+    )
     role = fields.String()
     endpoint = fields.String(metadata={"description": "caseload or worklist"})
     filters = fields.List(fields.String(), metadata={"description": "`name=value`, as asked."})

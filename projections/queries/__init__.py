@@ -20,7 +20,13 @@ from projections.queries.follow_ups import (
     owed_by,
 )
 from projections.queries.journeys import caseload, client_ids, phase_on
-from projections.queries.staff import practitioner_names, practitioner_tokens, staff_list
+from projections.queries.staff import (
+    named,
+    named_page,
+    practitioner_names,
+    practitioner_tokens,
+    staff_list,
+)
 from projections.queries.timeline import corrections, journey_timeline
 
 __all__ = [
@@ -39,6 +45,8 @@ __all__ = [
     "follow_up_urgency",
     "follow_up_worklist",
     "journey_timeline",
+    "named",
+    "named_page",
     "owed_by",
     "pause_reviews",
     "phase_on",

@@ -63,3 +63,37 @@ def practitioner_names(connection: Connection, clinic_id: UUID) -> dict[UUID, st
         practitioners.c.clinic_id == clinic_id
     )
     return {row.practitioner_id: row.display_name for row in connection.execute(query)}
+
+
+PEOPLE = {
+    "practitioner_id": "practitioner_name",
+    "owner_id": "owner_name",
+    "decider_id": "decider_name",
+    "co_signer_id": "co_signer_name",
+    "actor_id": "actor_name",
+    "paused_by": "paused_by_name",
+}
+"""A row's practitioner id → the field that carries that practitioner's name beside it."""
+
+
+def named(
+    connection: Connection, clinic_id: UUID, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return rows with each practitioner's display name beside their id (None: not yet known
+    to the staff read model), care teams included."""
+    names = practitioner_names(connection, clinic_id)
+
+    def name(row: dict[str, Any]) -> dict[str, Any]:
+        beside: dict[str, Any] = {
+            PEOPLE[key]: names.get(value) for key, value in row.items() if key in PEOPLE
+        }
+        if isinstance(row.get("care_team"), list):
+            beside["care_team"] = [name(member) for member in row["care_team"]]
+        return {**row, **beside}
+
+    return [name(row) for row in rows]
+
+
+def named_page(connection: Connection, clinic_id: UUID, page: Page) -> Page:
+    """Return a page with names beside practitioner ids (`named`)."""
+    return Page(named(connection, clinic_id, page.items), page.next)

@@ -67,6 +67,7 @@ def test_a_therapist_who_leaves_hands_their_follow_ups_to_their_successor(
     caught_up(flask_app, casework_app)
     assert worklist(client, lead, leaving) == []
     handed = worklist(client, lead, coming)
+    assert {item["owner_name"] for item in handed} == {"Ben Okafor"}  # names beside ids
     assert {item["follow_up_id"] for item in handed} == {item["follow_up_id"] for item in owed}
     summary = client.get("/follow-ups/summary", headers=lead).json
     owners = {row["owner_id"] for row in summary}
@@ -126,6 +127,7 @@ def test_a_clinical_lead_lists_the_pauses_due_for_review_oldest_first(
     assert [item["journey_id"] for item in now_due] == [str(overdue), str(due)]
     assert [item["client_pseudonym"] for item in now_due] == ["CW-OVERDUE", "CW-DUE"]
     assert [item["days_overdue"] for item in now_due] == [4, 1]
+    assert {item["paused_by_name"] for item in now_due} == {Role.CLINICAL_LEAD.value}
     within = client.get("/journeys/pause-reviews?within_days=7&limit=2", headers=lead).json
     assert [item["journey_id"] for item in within["items"]] == [str(overdue), str(due)]
     rest = client.get(f"/journeys/pause-reviews?within_days=7&after={within['next']}", headers=lead)

@@ -69,6 +69,7 @@ def test_the_therapist_worklist_pages_most_urgent_first(
     assert summary == [
         {
             "owner_id": therapist_id,
+            "owner_name": Role.INTEGRATION_THERAPIST.value,  # the name register_staff gives
             "due": 3,
             "overdue": 3,
             "next_7_days": 6,
