@@ -170,7 +170,7 @@ def follow_up_adherence(
         )
         .join(practitioners, practitioners.c.practitioner_id == follow_ups.c.owner_id, isouter=True)
         .where(*conditions)
-        .group_by(follow_ups.c.owner_id, practitioners.c.display_name)
+        .group_by(follow_ups.c.owner_id, practitioners.c.display_name, practitioners.c.sort_name)
         .order_by(practitioners.c.sort_name, follow_ups.c.owner_id)
     )
     rows = [dict(row) for row in connection.execute(query).mappings()]
