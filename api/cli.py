@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 from uuid import UUID, uuid5
@@ -14,13 +15,22 @@ from flask.cli import FlaskGroup, with_appcontext
 from marshmallow import ValidationError
 
 from api.backup_commands import backup_command
+from api.exports import every_row
 from api.integrity_commands import integrity_group, keys_group
 from api.projection_commands import db_group, projections_group
+from api.read_models import read_models
 from api.schemas.staff import RegisterClinicSchema
 from api.services import casework
-from casework.commands import IssueToken, RegisterClinic, RegisterPractitioner, RevokeToken
+from casework.commands import (
+    DeactivatePractitioner,
+    IssueToken,
+    RegisterClinic,
+    RegisterPractitioner,
+    RevokeToken,
+)
 from casework.errors import CaseworkError, Conflict, InvalidInput, RuleViolation
 from casework.roles import Actor, Role
+from projections import queries
 
 DEMO_NAMESPACE = UUID("0b8a5a4e-9f1d-4a53-8e7a-0c6d1f2b3a41")
 DEMO_CLINIC_ID = uuid5(DEMO_NAMESPACE, "clinic")
@@ -116,6 +126,35 @@ def revoke_token_command(token_id: UUID, reason: str) -> None:
     click.echo(f"revoked {token_id}")
 
 
+@click.group("practitioners")
+def practitioners_group() -> None:
+    """List a clinic's staff; deactivate someone who left."""
+
+
+@practitioners_group.command("list")
+@click.argument("clinic_id", type=click.UUID)
+@with_appcontext
+def list_practitioners_command(clinic_id: UUID) -> None:
+    """Print a clinic's practitioners by name: id, active or not, roles (from the staff list)."""
+    with read_models().engine.connect() as connection:
+        staff = every_row(partial(queries.staff_list, connection, clinic_id))
+    for entry in staff:
+        state = "active" if entry["active"] else "deactivated"
+        roles = ",".join(entry["roles"])
+        click.echo(f"{entry['practitioner_id']}  {state:<11}  {roles:<40}  {entry['display_name']}")
+
+
+@practitioners_group.command("deactivate")
+@click.argument("practitioner_id", type=click.UUID)
+@click.option("--reason", required=True, help="Why they leave (kept on the staff record).")
+@with_appcontext
+def deactivate_practitioner_command(practitioner_id: UUID, reason: str) -> None:
+    """Deactivate a practitioner who left, as the operator: their tokens stop at once."""
+    command = DeactivatePractitioner(practitioner_id=practitioner_id, reason=reason)
+    casework().deactivate_practitioner(None, command)
+    click.echo(f"deactivated {practitioner_id}")
+
+
 @click.group("clinics")
 def clinics_group() -> None:
     """Register clinics."""
@@ -168,6 +207,7 @@ def register_clinic_command(
 COMMANDS = (
     demo_command,
     tokens_group,
+    practitioners_group,
     clinics_group,
     db_group,
     projections_group,

@@ -189,10 +189,17 @@ class StaffService(CaseworkBase):
         practitioner.record_credentials(acting, command.credentials, command.modalities)
         return self._save(practitioner)
 
-    def deactivate_practitioner(self, actor: Actor, command: DeactivatePractitioner) -> Written:
-        """Record that a practitioner left: every token of theirs stops answering at once."""
-        acting = self._acting(actor, command)
-        practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
+    def deactivate_practitioner(
+        self, actor: Actor | None, command: DeactivatePractitioner
+    ) -> Written:
+        """Record that a practitioner left (another admin, or the operator: None): every token
+        of theirs stops answering at once."""
+        if actor is None:
+            acting = Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
+            practitioner = self._get(Practitioner, command.practitioner_id)
+        else:
+            acting = self._acting(actor, command)
+            practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
         practitioner.deactivate(acting, command.reason)
         return self._save(practitioner)
 

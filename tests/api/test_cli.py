@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from api.cli import main
 from casework.roles import Role
 from tests.api.conftest import ApiStaff, bearer
+from tests.support.read_models import project_all
 
 TOKEN_LINE = re.compile(r"^export CW_(\w+)=(cw_\S+)", re.MULTILINE)
 
@@ -157,3 +158,27 @@ def test_a_clinic_registered_from_the_command_line_takes_its_settings(
     refused = runner.invoke(main, args)
     assert refused.exit_code == 1
     assert refused.output.startswith("Error: follow_up_schedule")
+
+
+def test_the_operator_lists_a_clinics_staff_and_deactivates_someone_who_left(
+    flask_app: Flask, client: FlaskClient, api_staff: ApiStaff
+) -> None:
+    runner = flask_app.test_cli_runner()
+    therapist = api_staff.staff.id(Role.INTEGRATION_THERAPIST)
+    project_all(flask_app.extensions["read_models"].engine, flask_app.extensions["casework"])
+    listed = runner.invoke(main, ["practitioners", "list", str(api_staff.staff.clinic_id)])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert len(lines) == len(api_staff.staff.actors) + 1  # and the second facilitator
+    assert any(line.startswith(f"{therapist}  active") for line in lines)
+    left = runner.invoke(main, ["practitioners", "deactivate", str(therapist), "--reason", "Left"])
+    assert left.exit_code == 0, left.output
+    refused = client.get(
+        "/follow-ups?owner=me", headers=api_staff.headers(Role.INTEGRATION_THERAPIST)
+    )
+    assert refused.status_code == 401
+    again = runner.invoke(main, ["practitioners", "deactivate", str(therapist), "--reason", "x"])
+    assert (again.exit_code, again.output.strip()) == (
+        1,
+        "Error: already_deactivated: The practitioner was deactivated.",
+    )
