@@ -36,6 +36,11 @@ from casework.refusals import Refusal
 from casework.roles import OPERATOR, Acting, Actor, Role
 
 
+def operator_acting() -> Acting:
+    """Return the operator acting now: no practitioner, in the role `operator`."""
+    return Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
+
+
 class IssuedToken(NamedTuple):
     """A token just issued: what its issue wrote, and the secret, shown this once."""
 
@@ -58,7 +63,7 @@ class StaffService(CaseworkBase):
 
     def register_clinic(self, command: RegisterClinic) -> RegisteredClinic:
         """Register a clinic, its first admin and the admin's first token, all or nothing."""
-        acting = Acting(actor_id=None, actor_role=OPERATOR, occurred_at=utc_now())  # type: ignore[arg-type]
+        acting = operator_acting()
         schedule = command.follow_up_schedule
         clinic = Clinic(
             *acting,
@@ -127,7 +132,7 @@ class StaffService(CaseworkBase):
         """
         practitioner_id = command.practitioner_id
         if actor is None:
-            acting = Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
+            acting = operator_acting()
             practitioner = self._get(Practitioner, practitioner_id)
         else:
             acting = self._acting(actor, command)
@@ -195,7 +200,7 @@ class StaffService(CaseworkBase):
         """Record that a practitioner left (another admin, or the operator: None): every token
         of theirs stops answering at once."""
         if actor is None:
-            acting = Acting(None, OPERATOR, utc_now())  # type: ignore[arg-type]
+            acting = operator_acting()
             practitioner = self._get(Practitioner, command.practitioner_id)
         else:
             acting = self._acting(actor, command)
