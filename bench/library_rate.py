@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from casework.persistence import persistence_environment
+from casework.persistence import persistence_environment, with_tables
 
 
 class Tally(Aggregate):
@@ -26,7 +26,8 @@ class Tally(Aggregate):
 
 def load_and_save_rate(database_url: str, threads: int, seconds: float) -> float:
     """Return load-change-save operations per second, `threads` at once, each on its own streams."""
-    app: Application[UUID] = Application(env=persistence_environment(database_url))
+    # Its own tables (`application_events`): Casework's `casework db upgrade` does not make them.
+    app: Application[UUID] = Application(env=with_tables(persistence_environment(database_url)))
     done = [0] * threads
     stop_at = time.perf_counter() + seconds
 
