@@ -68,3 +68,13 @@ def test_a_calendar_subscribed_to_the_feed_shows_each_window_in_the_clinics_cale
     assert revoke.status_code == 200, revoke.json
     assert client.get(path).status_code == 404
     assert client.get("/calendar-feeds/cf_not-a-feed.ics").status_code == 404
+    again = client.post(
+        f"/practitioners/{therapist}/calendar-feeds", headers=api_staff.headers(THERAPIST)
+    )
+    assert client.get(urlsplit(again.json["url"]).path).status_code == 200
+    client.post(
+        f"/practitioners/{therapist}/deactivation",
+        json={"reason": "Left"},
+        headers=api_staff.headers(Role.ADMIN),
+    )
+    assert client.get(urlsplit(again.json["url"]).path).status_code == 404  # they left
