@@ -15,8 +15,10 @@ from eventsourcing.domain import event
 
 from casework.chain import ChainedAggregate
 from casework.errors import InvalidInput, NotFound, RuleViolation
-from casework.journey import events
 from casework.journey.corrections import check_corrected_times, correction_of
+from casework.journey.events import aftercare, amendments, base, eligibility, intake
+from casework.journey.events import decisions as decision_events
+from casework.journey.events import sessions as session_events
 from casework.journey.followups import plan_follow_ups
 from casework.journey.handover import by_previous_owner, orphaned, successors
 from casework.journey.readiness import (
@@ -72,37 +74,35 @@ class Journey(ChainedAggregate):
     """One client's course of care, as a state machine that enforces PRODUCT.md's invariants."""
 
     # Its events, declared in casework.journey.events (each applies itself and keeps its topic).
-    Event = events.JourneyEvent
-    IntakeRecorded = events.IntakeRecorded
-    CareTeamMemberAssigned = events.CareTeamMemberAssigned
-    CareTeamMemberUnassigned = events.CareTeamMemberUnassigned
-    ScreeningDecisionRecorded = events.ScreeningDecisionRecorded
-    ConsentGiven = events.ConsentGiven
-    ConsentWithdrawn = events.ConsentWithdrawn
-    PreparationSessionRecorded = events.PreparationSessionRecorded
-    SafetyPlanRecorded = events.SafetyPlanRecorded
-    SessionScheduled = events.SessionScheduled
-    SessionRescheduled = events.SessionRescheduled
-    SessionCancelled = events.SessionCancelled
-    SessionOutcomeRecorded = events.SessionOutcomeRecorded
-    ContactRecorded = events.ContactRecorded
-    OutreachRecorded = events.OutreachRecorded
-    FollowUpsReassigned = events.FollowUpsReassigned
-    JourneyPaused = events.JourneyPaused
-    JourneyResumed = events.JourneyResumed
-    JourneyStopped = events.JourneyStopped
-    ClientWithdrew = events.ClientWithdrew
-    JourneyClosed = events.JourneyClosed
-    CorrectionRecorded = events.CorrectionRecorded
-    AddendumRecorded = events.AddendumRecorded
+    Event = base.JourneyEvent
+    IntakeRecorded = intake.IntakeRecorded
+    CareTeamMemberAssigned = intake.CareTeamMemberAssigned
+    CareTeamMemberUnassigned = intake.CareTeamMemberUnassigned
+    ScreeningDecisionRecorded = eligibility.ScreeningDecisionRecorded
+    ConsentGiven = eligibility.ConsentGiven
+    ConsentWithdrawn = eligibility.ConsentWithdrawn
+    PreparationSessionRecorded = eligibility.PreparationSessionRecorded
+    SafetyPlanRecorded = eligibility.SafetyPlanRecorded
+    SessionScheduled = session_events.SessionScheduled
+    SessionRescheduled = session_events.SessionRescheduled
+    SessionCancelled = session_events.SessionCancelled
+    SessionOutcomeRecorded = session_events.SessionOutcomeRecorded
+    ContactRecorded = aftercare.ContactRecorded
+    OutreachRecorded = aftercare.OutreachRecorded
+    FollowUpsReassigned = aftercare.FollowUpsReassigned
+    JourneyPaused = decision_events.JourneyPaused
+    JourneyResumed = decision_events.JourneyResumed
+    JourneyStopped = decision_events.JourneyStopped
+    ClientWithdrew = decision_events.ClientWithdrew
+    JourneyClosed = decision_events.JourneyClosed
+    CorrectionRecorded = amendments.CorrectionRecorded
+    AddendumRecorded = amendments.AddendumRecorded
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
         """Stamp every journey event with its clinic, so that each event names its tenant."""
         super().trigger_event(event_class, clinic_id=self.clinic_id, **kwargs)
 
-    def _trigger(
-        self, event_class: type[events.JourneyEvent], acting: Acting, **fields: Any
-    ) -> None:
+    def _trigger(self, event_class: type[base.JourneyEvent], acting: Acting, **fields: Any) -> None:
         """Record an event of `event_class` by `acting`, holding `fields` (in the event's order)."""
         self.trigger_event(event_class, **acting._asdict(), **fields)
 

@@ -18,6 +18,7 @@ import casework
 from casework.journey import Journey
 from projections import PROJECTIONS
 from projections.decisions import DecisionsProjection
+from projections.follow_ups import FollowUpsProjection
 
 
 def stored_event_classes() -> list[type[DomainEvent]]:
@@ -89,8 +90,9 @@ def test_a_new_event_nobody_decided_on_is_caught() -> None:
 
     undecided = {p.name for p in PROJECTIONS if not p.decides_on(Rescreened)}
     # The access log ignores every journey event, the caseload and the timeline read them all,
-    # and the decision register ignores what declares no decision kind, by declaration.
-    assert undecided == {"follow_ups"}
+    # and the decision register and the follow-ups ignore, by declaration, what declares no
+    # decision kind and changes no follow-up.
+    assert undecided == set()
     assert Rescreened.summary is Journey.Event.summary  # so the summary test above fails too
 
 
@@ -105,3 +107,16 @@ def test_the_register_handles_every_event_that_declares_a_decision_kind() -> Non
     declaring = {event for event in EVENTS if getattr(event, "decision_kind", None)}
     assert len(declaring) == 6
     assert declaring <= set(DecisionsProjection.handlers)
+
+
+def test_a_new_event_changing_follow_ups_the_read_model_does_not_handle_is_caught() -> None:
+    class Rescheduled(Journey.Event):
+        changes_follow_ups = True
+
+    assert not FollowUpsProjection.decides_on(Rescheduled)
+
+
+def test_the_follow_ups_handle_every_event_that_declares_it_changes_them() -> None:
+    declaring = {event for event in EVENTS if getattr(event, "changes_follow_ups", False)}
+    assert len(declaring) == 5
+    assert declaring == set(FollowUpsProjection.handlers)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class ContactRecorded(JourneyEvent):
     TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.ContactRecorded"
+    changes_follow_ups: ClassVar[bool] = True
     text_fields: ClassVar[TextFields] = TextFields(personal=("notes",), coded=("kind",))
     correctable: ClassVar[dict[str, str]] = {
         "duration_minutes": "duration_minutes",
@@ -53,6 +54,7 @@ class ContactRecorded(JourneyEvent):
 
 class OutreachRecorded(JourneyEvent):
     TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.OutreachRecorded"
+    changes_follow_ups: ClassVar[bool] = True
     text_fields: ClassVar[TextFields] = TextFields(
         personal=("notes",), coded=("channel", "outcome")
     )
@@ -73,6 +75,7 @@ class FollowUpsReassigned(JourneyEvent):
     follow-up by hand, with a reason."""
 
     TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.FollowUpsReassigned"
+    changes_follow_ups: ClassVar[bool] = True
     text_fields: ClassVar[TextFields] = TextFields(personal=("reason",), coded=("owner_role",))
     follow_up_ids: list[UUID]
     owner_role: str

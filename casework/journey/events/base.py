@@ -31,6 +31,8 @@ class JourneyEvent(ChainedAggregate.Event):
     """The kind of decision it records, for the decision register (None: not a decision)."""
     correctable: ClassVar[dict[str, str]] = {}
     """{a field a correction may change: the attribute of the record it made that shows it}."""
+    changes_follow_ups: ClassVar[bool] = False
+    """It plans, completes, counts, moves or cancels follow-ups (the follow-ups read model's)."""
     clinical_time_fixed: ClassVar[bool] = False
     """Other dates were counted from its clinical time: a new entry corrects that, not this."""
 

@@ -91,6 +91,7 @@ class ClientWithdrew(JourneyEvent):
 
 class JourneyClosed(JourneyEvent):
     TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.JourneyClosed"
+    changes_follow_ups: ClassVar[bool] = True
     text_fields: ClassVar[TextFields] = TextFields(personal=("reason",))
     decision_kind: ClassVar[str] = "closure"
     correctable: ClassVar[dict[str, str]] = {"reason": "reason"}

@@ -75,6 +75,7 @@ class SessionCancelled(JourneyEvent):
 
 class SessionOutcomeRecorded(JourneyEvent):
     TOPIC: ClassVar[str] = "casework.journey.aggregate:Journey.SessionOutcomeRecorded"
+    changes_follow_ups: ClassVar[bool] = True
     text_fields: ClassVar[TextFields] = TextFields(
         personal=(
             "doses[].reason",
