@@ -90,8 +90,8 @@ class StaffService(CaseworkBase):
             practitioner_id=admin.id,
             clinic_id=clinic.id,
             label="first admin",
-            actor_id=None,
-            actor_role=OPERATOR,
+            actor_id=acting.actor_id,
+            actor_role=acting.actor_role,
             id=token_id_for(secret),
         )
         written = self._save(admin, token, clinic)  # the clinic last: it answers
@@ -211,11 +211,10 @@ class StaffService(CaseworkBase):
     def issue_token(self, actor: Actor | None, command: IssueToken) -> IssuedToken:
         """Issue a practitioner a bearer token (an admin, or the operator: None); shown once."""
         if actor is None:
-            acting_id, acting_role_value = None, OPERATOR
+            acting = operator_acting()
             practitioner = self._get(Practitioner, command.practitioner_id)
         else:
             acting = self._acting(actor, command)
-            acting_id, acting_role_value = acting.actor_id, acting.actor_role
             practitioner = self._practitioner(actor.clinic_id, command.practitioner_id)
         practitioner.check_active()
         secret = new_token_secret()
@@ -223,26 +222,25 @@ class StaffService(CaseworkBase):
             practitioner_id=practitioner.id,
             clinic_id=practitioner.clinic_id,
             label=command.label,
-            actor_id=acting_id,
-            actor_role=acting_role_value,
+            actor_id=acting.actor_id,
+            actor_role=acting.actor_role,
             id=token_id_for(secret),
         )
         return IssuedToken(self._save(token), secret)
 
     def revoke_token(self, actor: Actor | None, command: RevokeToken) -> Written:
         """Revoke a token: an admin any of the clinic's, anyone their own (None: the operator)."""
-        token = self._get(AccessToken, command.token_id)
         if actor is None:
-            acting_id, acting_role_value = None, OPERATOR
-        else:
+            acting = operator_acting()
+        else:  # the role first: a forbidden caller learns nothing of the token
             role = acting_role(actor, command)
             self._check_own_or_admin(actor, role, command.practitioner_id)
-            if token.clinic_id != actor.clinic_id:
-                raise NotFound("No such token.")
-            acting_id, acting_role_value = actor.practitioner_id, role.value
-        if token.practitioner_id != command.practitioner_id:
+            acting = self._acting(actor, command)
+        token = self._get(AccessToken, command.token_id)
+        named_wrongly = token.practitioner_id != command.practitioner_id
+        if named_wrongly or (actor is not None and token.clinic_id != actor.clinic_id):
             raise NotFound("No such token.")
-        token.revoke(command.reason, acting_id, acting_role_value)
+        token.revoke(command.reason, acting.actor_id, acting.actor_role)
         return self._save(token)
 
     def issue_calendar_feed(self, actor: Actor, command: IssueCalendarFeed) -> IssuedToken:

@@ -27,6 +27,7 @@ from casework.calendar_feed import CalendarFeed
 from casework.client import Client
 from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
+from casework.journey import Journey
 from casework.practitioner import Practitioner
 
 OTHER_RECORDS: tuple[type, ...] = (
@@ -105,6 +106,9 @@ class Projection:
     """Event base classes every one of whose events this projection reads (`process` says how)."""
     ignores: ClassVar[tuple[type, ...]] = ()
     """Event classes, or their bases, this projection reads nothing from: said, not forgotten."""
+    reads_journey_events_declaring: ClassVar[str | None] = None
+    """A journey-event declaration (`decision_kind`, `changes_follow_ups`): the journey events
+    that do not make it are ignored by declaration; one that does must be handled (a test says)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,7 +122,11 @@ class Projection:
     @classmethod
     def decides_on(cls, event_class: type) -> bool:
         """Whether this projection handles, reads or ignores the events of `event_class`."""
-        return event_class in cls.handlers or issubclass(event_class, cls.reads_all + cls.ignores)
+        if event_class in cls.handlers or issubclass(event_class, cls.reads_all + cls.ignores):
+            return True
+        declaration = cls.reads_journey_events_declaring
+        declared = declaration is not None and issubclass(event_class, Journey.Event)
+        return declared and not getattr(event_class, str(declaration))
 
     def process(self, connection: Connection, event: object, position: int) -> None:
         """Apply one event, within the caller's transaction."""

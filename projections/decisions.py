@@ -51,15 +51,7 @@ class DecisionsProjection(Projection):
     name: ClassVar[str] = "decisions"
     tables = (decisions,)
     ignores = OTHER_RECORDS
-
-    @classmethod
-    def decides_on(cls, event_class: type) -> bool:
-        """Also ignored, by declaration: every journey event that records no decision.
-
-        An event declaring a `decision_kind` must be handled here, or the coverage test fails.
-        """
-        not_a_decision = issubclass(event_class, Journey.Event) and not event_class.decision_kind
-        return super().decides_on(event_class) or not_a_decision
+    reads_journey_events_declaring = "decision_kind"
 
     def _record(self, connection: Connection, row: dict[str, Any]) -> None:
         connection.execute(insert(decisions).values(**row))

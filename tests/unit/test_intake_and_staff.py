@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from uuid import uuid4
 
 import pytest
 
@@ -151,6 +152,9 @@ def test_only_an_admin_revokes_another_practitioners_token(app: Casework, staff:
     revoke = RevokeToken(practitioner_id=therapist, token_id=issued.written.id, reason="Not mine")
     with pytest.raises(Forbidden):
         app.revoke_token(staff[Role.CLINICAL_LEAD], revoke)
+    no_such = RevokeToken(practitioner_id=therapist, token_id=uuid4(), reason="Probing")
+    with pytest.raises(Forbidden):  # the role first: nothing learnt of which tokens exist
+        app.revoke_token(staff[Role.CLINICAL_LEAD], no_such)
     named_wrongly = RevokeToken(
         practitioner_id=staff.id(Role.CLINICAL_LEAD), token_id=issued.written.id, reason="x"
     )
