@@ -31,7 +31,7 @@ run: venv var/secrets.env
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy casework projections api bench
+	$(BIN)/mypy casework projections api web bench
 
 test: lint
 	mkdir -p var

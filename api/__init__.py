@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 
+import web
 from api import (
     auth,
     cli,
@@ -42,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     json_guard.init_app(app)  # before any view or idempotency record reads the body
     resources.init_app(app)
     swagger_ui.init_app(app)
+    web.init_app(app)  # pages for people, under /app
     idempotency.init_app(app)
     cli.init_app(app)
     security_headers.init_app(app)

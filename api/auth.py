@@ -28,6 +28,10 @@ PUBLIC_ENDPOINTS = {
 }
 
 
+BROWSER_BLUEPRINTS = {"web"}
+"""Pages for people, who sign in with a password and a code: web.guard authenticates them."""
+
+
 def bearer_token() -> str | None:
     """Return the bearer token the request carries, if any."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -48,6 +52,8 @@ def authenticate() -> Response | None:
     """
     g.actor, g.is_operator = None, False
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.blueprint in BROWSER_BLUEPRINTS:
         return None
     token = bearer_token()
     if token is None:

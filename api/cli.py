@@ -9,6 +9,7 @@ from typing import Any, TextIO
 from uuid import UUID, uuid5
 
 import click
+import pyotp
 from eventsourcing.persistence import PersistenceError
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
@@ -21,8 +22,10 @@ from api.projection_commands import db_group, projections_group
 from api.read_models import read_models
 from api.schemas.staff import RegisterClinicSchema
 from api.services import casework
+from casework.application import Casework
 from casework.commands import (
     DeactivatePractitioner,
+    InvitePractitioner,
     IssueToken,
     RegisterClinic,
     RegisterPractitioner,
@@ -36,6 +39,31 @@ DEMO_NAMESPACE = UUID("0b8a5a4e-9f1d-4a53-8e7a-0c6d1f2b3a41")
 DEMO_CLINIC_ID = uuid5(DEMO_NAMESPACE, "clinic")
 DEMO_TIME_ZONE = "Europe/Amsterdam"
 DEMO_TOKENS_FILE = Path("var/demo-tokens.env")
+
+
+DEMO_USER_NAMES = {
+    Role.INTAKE_COORDINATOR: "intake",
+    Role.FACILITATOR: "facilitator",
+    Role.INTEGRATION_THERAPIST: "therapist",
+    Role.CLINICAL_LEAD: "lead",
+    Role.AUDITOR: "auditor",
+    Role.ADMIN: "admin",
+}
+DEMO_PASSWORD = "demo passphrase for casework"
+
+
+def demo_sign_in(app: Casework, practitioner_id: UUID, user_name: str) -> str:
+    """Invite a demo practitioner and accept it as they would; return their authenticator key.
+
+    Each run sets a new key: the one printed last is the one that works.
+    """
+    invitation = app.invite_practitioner(
+        None, InvitePractitioner(practitioner_id=practitioner_id, user_name=user_name)
+    )
+    opened = app.open_invitation(invitation.secret)
+    assert opened is not None  # just issued
+    app.accept_invitation(invitation.secret, DEMO_PASSWORD, pyotp.TOTP(opened.totp_secret).now())
+    return opened.totp_secret
 
 
 def demo_practitioner_id(role: Role) -> UUID:
@@ -87,6 +115,14 @@ def demo_command() -> None:
     DEMO_TOKENS_FILE.chmod(0o600)
     click.echo("\nOne access token per role (also in var/demo-tokens.env: `source` it):\n")
     click.echo("\n".join(lines))
+    click.echo(
+        f"\nSign in at http://127.0.0.1:5000/app/ as one of these, password {DEMO_PASSWORD!r},"
+        " with the code an authenticator app shows for the key\n(or"
+        " `.venv/bin/python -c 'import pyotp; print(pyotp.TOTP(\"KEY\").now())'`):\n"
+    )
+    for role in Role:
+        key = demo_sign_in(app, demo_practitioner_id(role), DEMO_USER_NAMES[role])
+        click.echo(f"  {DEMO_USER_NAMES[role]:<12} {role.value:<22} key {key}")
     click.echo(
         "\nTry:  source var/demo-tokens.env\n"
         "      curl -s -X POST localhost:5000/journeys"

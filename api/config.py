@@ -20,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "PUBLIC_KEYS": None,
     "CHECKPOINT_DIR": None,
     "PROJECTION_BATCH_SIZE": 500,
+    "IDLE_MINUTES": 15,  # a browser session unused this long is signed out
+    "SESSION_HOURS": 12,  # and any browser session this old
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "API_TITLE": "Casework",
     "API_VERSION": "1",
@@ -39,6 +41,8 @@ FROM_ENVIRONMENT = (
     "PUBLIC_KEYS",
     "CHECKPOINT_DIR",
     "PROJECTION_BATCH_SIZE",
+    "IDLE_MINUTES",
+    "SESSION_HOURS",
 )
 """The settings an operator may set as `CASEWORK_<NAME>`."""
 

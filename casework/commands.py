@@ -112,6 +112,18 @@ class IssueToken(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class InvitePractitioner(Command):
+    """Invite a practitioner to sign in by browser under `user_name`: a one-time link.
+
+    Inviting again (a lost phone, a forgotten password) replaces their password and second
+    factor once the new link is used.
+    """
+
+    practitioner_id: UUID
+    user_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RevokeToken(Command):
     """Revoke a bearer token: an admin any of the clinic's, a practitioner their own."""
 

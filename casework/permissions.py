@@ -10,6 +10,7 @@ from casework.commands import (
     DeactivatePractitioner,
     EraseClient,
     GrantRole,
+    InvitePractitioner,
     IssueCalendarFeed,
     IssueToken,
     RecordClientDetails,
@@ -54,6 +55,7 @@ PERMISSIONS: dict[type[Command] | Read, tuple[Role, ...]] = {
     RecordCredentials: (Role.ADMIN,),
     DeactivatePractitioner: (Role.ADMIN,),
     IssueToken: (Role.ADMIN,),
+    InvitePractitioner: (Role.ADMIN,),
     RevokeToken: _ANYONE,  # an admin revokes anyone's, others their own (staff_service)
     Read.TOKENS: _ANYONE,
     IssueCalendarFeed: (Role.ADMIN, *_CLINICAL),  # their own, or an admin anyone's

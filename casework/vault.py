@@ -105,6 +105,13 @@ def associated_data(clinic_id: UUID, client_id: UUID, label: str) -> bytes:
     return f"{AAD_PREFIX}|{clinic_id}|{client_id}|{label}".encode()
 
 
+STAFF_SECRETS_CONTEXT = "casework/staff-secrets/v1"
+
+
+def _staff_aad(owner_id: UUID, label: str) -> bytes:
+    return f"casework-staff|{owner_id}|{label}".encode()
+
+
 class Vault:
     """Seal and reveal client personal data; destroy a client's key to erase all of it."""
 
@@ -115,6 +122,7 @@ class Vault:
         if len(master_key) != KEY_BYTES:
             raise ValueError(f"the master key must be {KEY_BYTES} bytes")
         self._master = AESGCM(master_key)
+        self._staff = AESGCM(derived_key(master_key, STAFF_SECRETS_CONTEXT))
         self._keys = keys
         self.on_unreadable = on_unreadable
 
@@ -133,6 +141,21 @@ class Vault:
         aad = associated_data(clinic_id, client_id, label)
         sealed = nonce + key.encrypt(nonce, text.encode(), aad)
         return ENVELOPE_PREFIX + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+
+    def seal_staff_secret(self, owner_id: UUID, label: str, text: str) -> str:
+        """Encrypt a staff member's secret (an authenticator seed) bound to its owner and label."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = nonce + self._staff.encrypt(nonce, text.encode(), _staff_aad(owner_id, label))
+        return ENVELOPE_PREFIX + base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+
+    def open_staff_secret(self, owner_id: UUID, label: str, sealed: str) -> str:
+        """Return a staff secret; raise VaultError if it was sealed for another owner or altered."""
+        plain = _open(self._staff, _staff_aad(owner_id, label), sealed)
+        if plain is None:
+            raise VaultError(
+                f"the {label} of {owner_id} does not open: moved, altered or wrong key"
+            )
+        return plain
 
     def reader(self) -> VaultReader:
         """Return a reader for one answer: it keeps each client's key for as long as it lives."""

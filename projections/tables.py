@@ -299,3 +299,15 @@ def sqlalchemy_url(database_url: str) -> str:
     if scheme == "postgresql":
         return f"postgresql+psycopg://{rest}"
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite or postgresql")
+
+browser_sessions = Table(
+    "browser_sessions",
+    metadata,
+    Column("session_key", String, primary_key=True),
+    Column("account_id", Uuid, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+)
+"""People signed in by browser: one row per session, keyed by the SHA-256 of its cookie (the
+cookie itself is never stored). Written by the web app, not a read model, so never rebuilt."""

@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, request
 from marshmallow import fields
 
 from api import openapi
+from api.auth import BROWSER_BLUEPRINTS
 from api.contract import ContractPlugin
 from api.errors import CaseworkApi, abort
 from api.problems import problem
@@ -52,7 +53,12 @@ BLUEPRINTS = (
 
 
 def require_json_body() -> Response | None:
-    """Refuse a write whose body is not declared as JSON (415), before anything is parsed."""
+    """Refuse a write whose body is not declared as JSON (415), before anything is parsed.
+
+    The pages for people post HTML forms instead (`BROWSER_BLUEPRINTS`).
+    """
+    if request.blueprint in BROWSER_BLUEPRINTS:
+        return None
     has_body = request.method in ("POST", "PUT", "PATCH", "DELETE") and request.content_length
     if has_body and not request.is_json:
         return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.")

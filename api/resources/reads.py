@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from flask import request
+from flask import g, request
 from sqlalchemy import Connection
 
 from api.auth import current_actor
@@ -39,7 +39,13 @@ PURPOSE_HEADER = "Casework-Purpose"
 
 
 def purpose_of_use() -> Purpose | None:
-    """Return the purpose the reader names in the Casework-Purpose header, if any."""
+    """Return the purpose the reader names in the Casework-Purpose header, if any.
+
+    A page for people names it in `g.purpose` instead: the reader picked it on the page (web).
+    """
+    picked: Purpose | None = g.get("purpose")
+    if picked is not None:
+        return picked
     value = request.headers.get(PURPOSE_HEADER)
     if value is None:
         return None

@@ -12,7 +12,7 @@ import dataclasses
 from enum import Enum
 from typing import Any, ClassVar, get_type_hints
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from marshmallow import Schema, post_load
 
 from api.conditional import IF_MATCH
@@ -56,6 +56,7 @@ def addressed(command: type[Command]) -> dict[str, Any]:
             values[name] = path_value(name, value, types[name])
     if issubclass(command, JourneyCommand):
         values["expected_version"] = expected_version()
+    values.update(g.get("command_address", {}))  # a page's form names them (web.commands)
     return values
 
 
