@@ -14,6 +14,7 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid5
 
 import pyotp
@@ -180,6 +181,14 @@ class Invitation(ClinicOwned):
 class SignInAccount(ClinicOwned):
     """A practitioner's way in by browser, and its history of sign-ins."""
 
+    class Event(ClinicOwned.Event):
+        """Each says whose account it is, so the sign-in list needs nothing else."""
+
+        practitioner_id: UUID
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, practitioner_id=self.practitioner_id, **kwargs)
+
     class Opened(ChainedAggregate.Created):
         clinic_id: UUID
         practitioner_id: UUID
@@ -198,7 +207,7 @@ class SignInAccount(ClinicOwned):
         self.failures = 0
         self.last_failure_at: datetime | None = None
 
-    class Enrolled(ClinicOwned.Event):
+    class Enrolled(Event):
         """A password and an authenticator set through an invitation (`invitation_id`)."""
 
         invitation_id: UUID
@@ -224,21 +233,21 @@ class SignInAccount(ClinicOwned):
             totp_step=step,
         )
 
-    class SignedIn(ClinicOwned.Event):
+    class SignedIn(Event):
         totp_step: int
 
         def apply(self, account: SignInAccount) -> None:
             account.last_step = self.totp_step
             account.failures, account.last_failure_at = 0, None
 
-    class SignInFailed(ClinicOwned.Event):
+    class SignInFailed(Event):
         reason: str
 
         def apply(self, account: SignInAccount) -> None:
             account.failures += 1
             account.last_failure_at = self.timestamp
 
-    class SignedOut(ClinicOwned.Event):
+    class SignedOut(Event):
         reason: str  # "signed_out", "idle", "expired"
 
     @property

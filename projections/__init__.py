@@ -8,6 +8,7 @@ from projections.caseload import CaseloadProjection
 from projections.clients import ClientsProjection
 from projections.decisions import DecisionsProjection
 from projections.follow_ups import FollowUpsProjection
+from projections.sign_ins import SignInsProjection
 from projections.staff import StaffProjection
 from projections.timeline import TimelineProjection
 
@@ -19,6 +20,7 @@ PROJECTIONS: tuple[Projection, ...] = (
     AccessLogProjection(),
     StaffProjection(),
     ClientsProjection(),
+    SignInsProjection(),
 )
 
 

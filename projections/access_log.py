@@ -15,6 +15,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 from projections.base import Projection, handles
 from projections.tables import access_log, access_queries, access_query_journeys
 
@@ -25,6 +26,8 @@ class AccessLogProjection(Projection):
     name: ClassVar[str] = "access_log"
     tables = (access_log, access_queries, access_query_journeys)
     ignores = (
+        SignInAccount.Event,
+        Invitation.Event,
         CalendarFeed.Event,
         AccessToken.Event,
         Client.Event,

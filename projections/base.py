@@ -29,6 +29,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 
 OTHER_RECORDS: tuple[type, ...] = (
     AccessRecord.Event,
@@ -39,6 +40,8 @@ OTHER_RECORDS: tuple[type, ...] = (
     Clinic.Event,
     IdempotentRequest.Event,
     Practitioner.Event,
+    SignInAccount.Event,
+    Invitation.Event,
 )
 """The events of every record but the journey, for the projections that read journeys only."""
 

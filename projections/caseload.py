@@ -18,6 +18,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 from projections.base import Projection, handles, upsertable_insert
 from projections.tables import care_team, journeys
 
@@ -36,6 +37,8 @@ class CaseloadProjection(Projection):
     tables = (journeys, care_team)
     reads_all = (Journey.Event, Practitioner.RoleGranted, Practitioner.RoleRevoked)
     ignores = (
+        SignInAccount.Event,
+        Invitation.Event,
         CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,

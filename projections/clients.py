@@ -14,6 +14,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 from projections.base import Projection, handles
 from projections.tables import clients
 
@@ -24,6 +25,8 @@ class ClientsProjection(Projection):
     name: ClassVar[str] = "clients"
     tables = (clients,)
     ignores = (
+        SignInAccount.Event,
+        Invitation.Event,
         CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,

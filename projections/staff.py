@@ -14,6 +14,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey import Journey
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 from projections.base import Projection, handles, plain
 from projections.tables import access_tokens, practitioners
 
@@ -29,6 +30,8 @@ class StaffProjection(Projection):
     name: ClassVar[str] = "staff"
     tables = (practitioners, access_tokens)
     ignores = (
+        SignInAccount.Event,
+        Invitation.Event,
         CalendarFeed.Event,
         AccessRecord.Event,
         AccessQuery.Event,

@@ -300,6 +300,7 @@ def sqlalchemy_url(database_url: str) -> str:
         return f"postgresql+psycopg://{rest}"
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite or postgresql")
 
+
 browser_sessions = Table(
     "browser_sessions",
     metadata,
@@ -311,3 +312,16 @@ browser_sessions = Table(
 )
 """People signed in by browser: one row per session, keyed by the SHA-256 of its cookie (the
 cookie itself is never stored). Written by the web app, not a read model, so never rebuilt."""
+
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("clinic_id", Uuid, nullable=False),
+    Column("practitioner_id", Uuid, nullable=False),
+    Column("happened", String(30), nullable=False),
+    Column("reason", String(30), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_sign_ins_clinic", "clinic_id", "position"),
+)
+"""Who signed in by browser, failed to, signed out or was invited: for the auditor."""

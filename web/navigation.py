@@ -25,6 +25,7 @@ PLACES = (
     Place("Decisions", "web.decisions", Read.JOURNEY),
     Place("Corrections", "web.corrections", Read.JOURNEY),
     Place("Access log", "web.access_log", Read.ACCESS_LOG),
+    Place("Sign-ins", "web.sign_ins", Read.ACCESS_LOG),
     Place("Integrity", "web.integrity", Read.INTEGRITY),
     Place("Staff", "web.staff", RegisterPractitioner),
     Place("Clinic settings", "web.clinic_settings", ChangeClinicSettings),

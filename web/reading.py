@@ -21,7 +21,11 @@ def page_query(schema: type[Schema]) -> dict[str, Any]:
     Also picks the purpose (`purpose`) and the position to read at (`at`) for the page.
     """
     pick_purpose()
-    filters = {key: value for key, value in request.args.items() if key not in PAGE_PARAMETERS}
+    filters = {  # a filter left at "Any" is sent empty: it filters nothing
+        key: value
+        for key, value in request.args.items()
+        if key not in PAGE_PARAMETERS and value != ""
+    }
     try:
         loaded: dict[str, Any] = schema().load(filters)
     except ValidationError as error:

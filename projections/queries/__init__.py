@@ -3,7 +3,11 @@
 One module per read model; callers ask `queries.caseload(...)`, `queries.follow_up_worklist(...)`.
 """
 
-from projections.queries.access_log import access_log_entries, access_queries_entries
+from projections.queries.access_log import (
+    access_log_entries,
+    access_queries_entries,
+    sign_in_history,
+)
 from projections.queries.clients import clients_by_pseudonym
 from projections.queries.decisions import (
     decision_register,
@@ -52,5 +56,6 @@ __all__ = [
     "phase_on",
     "practitioner_names",
     "practitioner_tokens",
+    "sign_in_history",
     "staff_list",
 ]

@@ -20,6 +20,7 @@ from projections.tables import (
     access_log,
     access_queries,
     access_query_journeys,
+    sign_ins,
 )
 
 
@@ -80,3 +81,24 @@ def _accesses(
     if practitioner is not None:
         query = query.where(table.c.practitioner_id == practitioner)
     return query
+
+
+def sign_in_history(
+    connection: Connection,
+    clinic_id: UUID,
+    zone: ZoneInfo,
+    *,
+    practitioner: UUID | None = None,
+    happened_from: date | None = None,
+    happened_to: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Return browser sign-ins, failures, sign-outs and invitations, newest first."""
+    query = select(sign_ins).where(
+        sign_ins.c.clinic_id == clinic_id,
+        *on_local_days(sign_ins.c.at, zone, happened_from, happened_to),
+    )
+    if practitioner is not None:
+        query = query.where(sign_ins.c.practitioner_id == practitioner)
+    return newest_first(connection, query, sign_ins, after, limit)

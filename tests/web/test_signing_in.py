@@ -247,3 +247,27 @@ def test_no_sign_in_or_welcome_form_however_strange_gives_a_server_error(
     for path in ("/app/sign-in", "/app/welcome/ci_unknown", "/app/welcome/" + "x" * 300):
         answer = browser.post(path, data={"csrf_token": token, **fields})
         assert answer.status_code < 500
+
+
+def test_the_auditor_reads_who_signed_in_failed_and_left_without_what_was_typed(
+    as_role: Browser, flask_app: Flask, casework_app: Casework, staff: Staff
+) -> None:
+    key = enrol(casework_app, staff[Role.FACILITATOR], "fac")
+    attempt(flask_app.test_client(), "fac", "hunter2 is my password", pyotp.TOTP(key).now())
+    auditor = as_role(Role.AUDITOR)
+    page = auditor.get("/app/sign-ins")
+    assert page.status_code == 200
+    rows = page.text.split("<tbody>", 1)[1]
+    assert "sign in failed" in rows
+    assert "wrong password" in rows
+    assert "invited" in rows
+    assert "set up" in rows
+    assert "signed in" in rows
+    assert "hunter2" not in page.text
+    only = auditor.get(f"/app/sign-ins?practitioner={staff.id(Role.FACILITATOR)}").text
+    only_rows = only.split("<tbody>", 1)[1]
+    assert "sign in failed" in only_rows
+    assert "<td>auditor</td>" in rows
+    assert "<td>auditor</td>" not in only_rows
+    assert auditor.get("/app/sign-ins?happened_from=yesterday").status_code == 422
+    assert as_role(Role.FACILITATOR).get("/app/sign-ins").status_code == 403
