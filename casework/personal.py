@@ -24,6 +24,7 @@ from casework.clinic import Clinic
 from casework.idempotent_request import IdempotentRequest
 from casework.journey.events import TEXT_FIELDS as JOURNEY_TEXT_FIELDS
 from casework.practitioner import Practitioner
+from casework.sign_in import Invitation, SignInAccount
 from casework.text_fields import TextFields, at_path
 from casework.vault import VaultReader
 
@@ -82,6 +83,13 @@ STAFF_AND_CLINIC_TEXT_FIELDS: dict[type[Any], TextFields] = {
     AccessToken.Revoked: TextFields(coded=("reason", "actor_role")),
     CalendarFeed.Issued: TextFields(coded=("actor_role",)),
     CalendarFeed.Revoked: TextFields(coded=("reason", "actor_role")),
+    # Signing in by browser: a staff member's user name, their password's argon2id hash and
+    # authenticator seed sealed under the staff-secrets key (never a client's), reason codes.
+    Invitation.Issued: TextFields(coded=("user_name", "sealed_totp_secret", "actor_role")),
+    SignInAccount.Opened: TextFields(coded=("actor_role",)),
+    SignInAccount.Enrolled: TextFields(coded=("password_hash", "sealed_totp_secret")),
+    SignInAccount.SignInFailed: TextFields(coded=("reason",)),
+    SignInAccount.SignedOut: TextFields(coded=("reason",)),
     # A keyed request: a keyed hash of what was asked (never the body), and ids of what it wrote.
     IdempotentRequest.Answered: TextFields(coded=("request_hash",)),
 }

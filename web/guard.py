@@ -94,11 +94,11 @@ def signed_in() -> BaseResponse | None:
 
 def refused_form() -> Response:
     """Answer a form without its token (another site's, or a page open since before sign-in)."""
-    page = render_template(
-        "problem.html",
-        title="Form not accepted",
-        message="This form is out of date or came from elsewhere: reload the page and retry.",
-    )
+    message = "This form is out of date or came from elsewhere: reload the page and retry."
+    if request.headers.get("HX-Request"):  # in place of the form htmx sent
+        page = render_template("_refusal.html", message=message)
+    else:
+        page = render_template("problem.html", title="Form not accepted", message=message)
     return Response(page, HTTPStatus.BAD_REQUEST)
 
 
