@@ -4,7 +4,7 @@ SQLite file and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from itertools import count
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,12 @@ SignedIn = Callable[[Actor], FlaskClient]
 """Return the browser (test client) signed in as the practitioner: one per person and test."""
 
 
+def user_name_of(actor: Actor) -> str:
+    """Return the user name a practitioner signs in with here: unique across clinics and tests
+    (user names are, and PostgreSQL's store lives as long as the test session)."""
+    return f"p-{actor.practitioner_id.hex[:16]}"
+
+
 @pytest.fixture
 def flask_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
@@ -34,6 +40,9 @@ def flask_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             **TEST_KEYS,
         }
     )
+    # Pages read right after they write, as a person does: on PostgreSQL the test app catches the
+    # projections up in each read, as the embedded store does (tests/browser runs real workers).
+    app.extensions["read_models"] = replace(app.extensions["read_models"], embedded=True)
     yield app
     app.extensions["read_models"].engine.dispose()
     app.extensions["casework"].close()
@@ -52,13 +61,12 @@ def staff(casework_app: Casework) -> Staff:
 
 @pytest.fixture
 def signed_in(flask_app: Flask, casework_app: Casework) -> SignedIn:
-    numbers = count(1)
     browsers: dict[Actor, FlaskClient] = {}
 
     def browser(actor: Actor) -> FlaskClient:
         if actor not in browsers:
             browsers[actor] = flask_app.test_client()
-            sign_in(browsers[actor], casework_app, actor, f"person{next(numbers)}")
+            sign_in(browsers[actor], casework_app, actor, user_name_of(actor))
         return browsers[actor]
 
     return browser

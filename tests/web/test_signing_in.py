@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from uuid import uuid4
 
 import pyotp
 import pytest
@@ -24,9 +25,16 @@ from projections.tables import browser_sessions
 from tests.support.journeys import ready_journey
 from tests.support.staff import Staff
 from tests.support.web import PASSWORD, enrol, form_token, post_form
+from tests.web.conftest import user_name_of
 from web.browser_sessions import COOKIE
 
 Browser = Callable[[Role], FlaskClient]
+
+
+@pytest.fixture
+def name() -> str:
+    """A user name no other test uses (PostgreSQL's store is shared by the session)."""
+    return f"u-{uuid4().hex[:12]}"
 
 
 def attempt(client: FlaskClient, user_name: str, password: str, code: str) -> int:
@@ -55,21 +63,21 @@ def history(app: Casework, user_name: str) -> list[str]:
 
 
 def test_a_password_and_a_fresh_code_sign_in_and_every_attempt_is_recorded(
-    flask_app: Flask, casework_app: Casework, staff: Staff
+    flask_app: Flask, casework_app: Casework, staff: Staff, name: str
 ) -> None:
-    key = enrol(casework_app, staff[Role.FACILITATOR], "fac")
+    key = enrol(casework_app, staff[Role.FACILITATOR], name)
     browser = flask_app.test_client()
     now = pyotp.TOTP(key).at(time.time() + 30)
-    assert attempt(browser, "fac", "wrong password here", now) == 401
-    assert attempt(browser, "fac", PASSWORD, "000000" if now != "000000" else "111111") == 401
+    assert attempt(browser, name, "wrong password here", now) == 401
+    assert attempt(browser, name, PASSWORD, "000000" if now != "000000" else "111111") == 401
     assert attempt(browser, "nobody", PASSWORD, now) == 401
     assert browser.get_cookie(COOKIE) is None
-    assert attempt(browser, "FAC", PASSWORD, now) == 303  # names compare folded
+    assert attempt(browser, name.upper(), PASSWORD, now) == 303  # names compare folded
     assert browser.get_cookie(COOKIE) is not None
     assert browser.get("/app/").status_code == 303
     second = flask_app.test_client()
-    assert attempt(second, "fac", PASSWORD, now) == 401  # a code is good once
-    assert history(casework_app, "fac") == [
+    assert attempt(second, name, PASSWORD, now) == 401  # a code is good once
+    assert history(casework_app, name) == [
         "SignInFailed:wrong_password",
         "SignInFailed:wrong_code",
         "SignedIn",
@@ -78,17 +86,17 @@ def test_a_password_and_a_fresh_code_sign_in_and_every_attempt_is_recorded(
 
 
 def test_repeated_failures_slow_the_account_down_whatever_is_typed(
-    flask_app: Flask, casework_app: Casework, staff: Staff
+    flask_app: Flask, casework_app: Casework, staff: Staff, name: str
 ) -> None:
-    key = enrol(casework_app, staff[Role.FACILITATOR], "fac")
+    key = enrol(casework_app, staff[Role.FACILITATOR], name)
     browser = flask_app.test_client()
     for _ in range(3):
-        assert attempt(browser, "fac", "wrong password here", "123456") == 401
+        assert attempt(browser, name, "wrong password here", "123456") == 401
     refused = browser.post(
         "/app/sign-in",
         data={
             "csrf_token": form_token(browser, "/app/sign-in"),
-            "user_name": "fac",
+            "user_name": name,
             "password": PASSWORD,
             "code": pyotp.TOTP(key).at(time.time() + 30),
         },
@@ -137,23 +145,35 @@ def test_signing_out_ends_the_session_for_good(
     replayed = flask_app.test_client()
     replayed.set_cookie(COOKIE, cookie.value)
     assert replayed.get("/app/journeys").headers["Location"].startswith("/app/sign-in")
-    assert history(casework_app, "person1")[-1] == "SignedOut:signed_out"
+    assert (
+        history(casework_app, user_name_of(staff[Role.CLINICAL_LEAD]))[-1] == "SignedOut:signed_out"
+    )
 
 
 @pytest.mark.parametrize(("column", "ended"), [("last_seen_at", "idle"), ("started_at", "expired")])
 def test_an_idle_or_old_session_is_signed_out(
-    as_role: Browser, flask_app: Flask, casework_app: Casework, column: str, ended: str
+    as_role: Browser,
+    flask_app: Flask,
+    casework_app: Casework,
+    staff: Staff,
+    column: str,
+    ended: str,
 ) -> None:
     lead = as_role(Role.CLINICAL_LEAD)
+    account = account_id_for(user_name_of(staff[Role.CLINICAL_LEAD]))
     with flask_app.extensions["read_models"].engine.begin() as connection:
         connection.execute(
-            update(browser_sessions).values({column: utc_now() - timedelta(hours=13)})
+            update(browser_sessions)
+            .where(browser_sessions.c.account_id == account)
+            .values({column: utc_now() - timedelta(hours=13)})
         )
     answer = lead.get("/app/journeys")
     assert answer.status_code == 303
     assert answer.headers["Location"] == f"/app/sign-in?ended={ended}"
     assert "You were signed out" in lead.get(answer.headers["Location"]).text or ended == "expired"
-    assert history(casework_app, "person1")[-1] == f"SignedOut:{ended}"
+    assert (
+        history(casework_app, user_name_of(staff[Role.CLINICAL_LEAD]))[-1] == f"SignedOut:{ended}"
+    )
     assert lead.get("/app/journeys").status_code == 303  # and stays out
 
 
@@ -185,11 +205,11 @@ def test_pages_are_never_cached_nor_framed_and_the_cookie_is_the_hosts_alone(
 
 
 def test_an_invitation_link_works_once(
-    flask_app: Flask, casework_app: Casework, staff: Staff
+    flask_app: Flask, casework_app: Casework, staff: Staff, name: str
 ) -> None:
     invitation = casework_app.invite_practitioner(
         staff[Role.ADMIN],
-        InvitePractitioner(practitioner_id=staff.id(Role.AUDITOR), user_name="aud"),
+        InvitePractitioner(practitioner_id=staff.id(Role.AUDITOR), user_name=name),
     )
     browser = flask_app.test_client()
     page = f"/app/welcome/{invitation.secret}"
@@ -211,10 +231,12 @@ def test_an_invitation_link_works_once(
     assert browser.post(page, data=data).status_code == 404
 
 
-def test_an_expired_invitation_opens_nothing(casework_app: Casework, staff: Staff) -> None:
+def test_an_expired_invitation_opens_nothing(
+    casework_app: Casework, staff: Staff, name: str
+) -> None:
     invitation = casework_app.invite_practitioner(
         staff[Role.ADMIN],
-        InvitePractitioner(practitioner_id=staff.id(Role.AUDITOR), user_name="aud"),
+        InvitePractitioner(practitioner_id=staff.id(Role.AUDITOR), user_name=name),
     )
     stored = casework_app.repository.get(invitation_id_for(invitation.secret))
     assert isinstance(stored, Invitation)
@@ -222,12 +244,14 @@ def test_an_expired_invitation_opens_nothing(casework_app: Casework, staff: Staf
     assert not stored.usable_at(invitation.expires_at)
 
 
-def test_a_user_name_belongs_to_one_practitioner(casework_app: Casework, staff: Staff) -> None:
-    enrol(casework_app, staff[Role.AUDITOR], "shared")
+def test_a_user_name_belongs_to_one_practitioner(
+    casework_app: Casework, staff: Staff, name: str
+) -> None:
+    enrol(casework_app, staff[Role.AUDITOR], name)
     with pytest.raises(InvalidInput) as refused:
         casework_app.invite_practitioner(
             staff[Role.ADMIN],
-            InvitePractitioner(practitioner_id=staff.id(Role.FACILITATOR), user_name="SHARED"),
+            InvitePractitioner(practitioner_id=staff.id(Role.FACILITATOR), user_name=name.upper()),
         )
     assert "user_name" in refused.value.errors
 
@@ -250,10 +274,10 @@ def test_no_sign_in_or_welcome_form_however_strange_gives_a_server_error(
 
 
 def test_the_auditor_reads_who_signed_in_failed_and_left_without_what_was_typed(
-    as_role: Browser, flask_app: Flask, casework_app: Casework, staff: Staff
+    as_role: Browser, flask_app: Flask, casework_app: Casework, staff: Staff, name: str
 ) -> None:
-    key = enrol(casework_app, staff[Role.FACILITATOR], "fac")
-    attempt(flask_app.test_client(), "fac", "hunter2 is my password", pyotp.TOTP(key).now())
+    key = enrol(casework_app, staff[Role.FACILITATOR], name)
+    attempt(flask_app.test_client(), name, "hunter2 is my password", pyotp.TOTP(key).now())
     auditor = as_role(Role.AUDITOR)
     page = auditor.get("/app/sign-ins")
     assert page.status_code == 200
