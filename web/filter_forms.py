@@ -31,6 +31,8 @@ class Filter:
     choices: Sequence[tuple[str, str]] = ()
     hint: str | None = None
     blank: str = "Any"
+    minimum: int = 1  # a number's range, as its schema allows
+    maximum: int = 200
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ Each page reads as the API's matching reads do: the same role check, the same lo
 from __future__ import annotations
 
 from collections import defaultdict
+from http import HTTPStatus
 from typing import Any
 from uuid import UUID
 
 from flask import g, render_template, request, url_for
 
 from api.read_models import projected
-from api.resources.reads import clinic_zone, purpose_of_use, reader, resolve_me, today
+from api.resources.reads import purpose_of_use, reader, resolve_me, today
 from api.schemas.reads import CaseloadQuerySchema, PauseReviewQuerySchema
 from api.services import casework
 from casework.client import pseudonym_key
@@ -21,14 +22,17 @@ from casework.commands import Command, RecordClientDetails
 from casework.errors import Forbidden
 from casework.journey import commands as journey_commands
 from casework.journey.commands import JourneyCommand, RecordIntake
+from casework.journey.values import Phase, Status
 from casework.permissions import Read, acting_role
 from projections import queries
+from projections.pages import InvalidCursor
 from projections.timeline import revealed_entries
 from web.blueprint import blp
 from web.choices import choices_for
 from web.commands import CommandForm, command_form, may, schemas
+from web.filter_forms import ROWS, Filter, asked, bad_cursor, next_links, page, purpose_filter
 from web.readiness import checklist
-from web.reading import PURPOSES, page_query, pick_purpose, written_position
+from web.reading import PURPOSES, pick_purpose, written_position
 
 JOURNEY_COMMANDS = [
     command
@@ -40,23 +44,39 @@ JOURNEY_COMMANDS = [
 """Every command to an open journey, in the order the journey's commands module declares them."""
 
 
+CASELOAD_FILTERS = [
+    Filter("status", "Status", "select", [(s.value, s.value) for s in Status]),
+    Filter("phase", "Phase", "select", [(p.value, p.value.replace("_", " ")) for p in Phase]),
+    Filter("member", "Care team", "select", [("me", "Mine")], blank="Anyone's"),
+    ROWS,
+]
+
+
 @blp.route("/journeys", methods=["GET", "POST"])
-def journeys() -> str:
+def journeys() -> str | tuple[str, HTTPStatus]:
     """The caseload, filtered as the API's is; a search by pseudonym is posted (not in a URL)."""
     actor = reader()
-    query = page_query(CaseloadQuerySchema)
-    query["member"] = resolve_me(query["member"], actor)
-    searched = request.form.get("pseudonym", "").strip()[:100] if request.method == "POST" else None
-    if searched is not None:
-        return found_clients(searched)
-    with projected(("caseload", "follow_ups"), query.pop("min_position")) as connection:
-        page = queries.caseload(connection, actor.clinic_id, today(actor), **query)
-        page = queries.named_page(connection, actor.clinic_id, page)
-    casework().record_query(
-        actor, "caseload", query, [row["journey_id"] for row in page.items], purpose_of_use()
-    )
-    return render_template(
-        "journeys.html", rows=page.items, query=query, next_page=page.next, purposes=PURPOSES
+    if request.method == "POST":
+        return found_clients(request.form.get("pseudonym", "").strip()[:100])
+    filters = [*CASELOAD_FILTERS, purpose_filter()]
+    asked_for = asked(CaseloadQuerySchema(exclude=("min_position", "client")))
+    if asked_for.errors:
+        return page("journeys.html", asked_for, filters)
+    query = dict(asked_for.query, member=resolve_me(asked_for.query.get("member"), actor))
+    try:
+        with projected(("caseload", "follow_ups"), None) as connection:
+            found = queries.caseload(connection, actor.clinic_id, today(actor), **query)
+            found = queries.named_page(connection, actor.clinic_id, found)
+    except InvalidCursor as error:
+        return page("journeys.html", bad_cursor(asked_for, error), filters)
+    shown = [row["journey_id"] for row in found.items]
+    casework().record_query(actor, "caseload", query, shown, purpose_of_use())
+    return page(
+        "journeys.html",
+        asked_for,
+        filters,
+        rows=found.items,
+        **next_links("web.journeys", asked_for, found.next),
     )
 
 
@@ -132,17 +152,34 @@ def intake() -> str:
 
 
 @blp.route("/pause-reviews")
-def pause_reviews() -> str:
+def pause_reviews() -> tuple[str, HTTPStatus]:
     """Paused journeys whose review date has come, the longest-waiting first (clinical lead)."""
     actor = g.actor
     acting_role(actor, Read.PAUSE_REVIEWS)
-    query = page_query(PauseReviewQuerySchema)
-    with projected(("caseload", "decisions"), query.pop("min_position")) as connection:
-        page = queries.pause_reviews(connection, actor.clinic_id, today(actor), **query)
-        page = queries.named_page(connection, actor.clinic_id, page)
-    casework().record_query(
-        actor, "pause_reviews", query, [row["journey_id"] for row in page.items], purpose_of_use()
-    )
-    return render_template(
-        "pause_reviews.html", rows=page.items, query=query, zone=clinic_zone(actor)
+    filters = [
+        Filter(
+            "within_days", "Also those due within this many days", "number", minimum=0, maximum=365
+        ),
+        ROWS,
+        purpose_filter(),
+    ]
+    asked_for = asked(PauseReviewQuerySchema(exclude=("min_position",)))
+    if asked_for.errors:
+        return page("pause_reviews.html", asked_for, filters)
+    try:
+        with projected(("caseload", "decisions"), None) as connection:
+            found = queries.pause_reviews(
+                connection, actor.clinic_id, today(actor), **asked_for.query
+            )
+            found = queries.named_page(connection, actor.clinic_id, found)
+    except InvalidCursor as error:
+        return page("pause_reviews.html", bad_cursor(asked_for, error), filters)
+    shown = [row["journey_id"] for row in found.items]
+    casework().record_query(actor, "pause_reviews", asked_for.query, shown, purpose_of_use())
+    return page(
+        "pause_reviews.html",
+        asked_for,
+        filters,
+        rows=found.items,
+        **next_links("web.pause_reviews", asked_for, found.next),
     )

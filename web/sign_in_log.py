@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import g, render_template
+from http import HTTPStatus
+
+from flask import g
 from marshmallow import fields
 
 from api.read_models import projected
@@ -11,9 +13,18 @@ from api.schemas.common import day
 from api.schemas.reads import ReadQuerySchema
 from casework.permissions import Read, acting_role
 from projections import queries
+from projections.pages import InvalidCursor
 from web.blueprint import blp
-from web.choices import staff_choices
-from web.reading import page_query
+from web.filter_forms import (
+    ROWS,
+    Filter,
+    asked,
+    bad_cursor,
+    date_filters,
+    next_links,
+    page,
+    staff_choices,
+)
 
 
 class SignInQuerySchema(ReadQuerySchema):
@@ -23,21 +34,33 @@ class SignInQuerySchema(ReadQuerySchema):
 
 
 @blp.route("/sign-ins")
-def sign_ins() -> str:
+def sign_ins() -> tuple[str, HTTPStatus]:
     """Browser sign-ins, failures (with the reason code), sign-outs and invitations, newest first.
 
     The same readers as the access log (auditor, clinical lead). No client content: not logged.
     """
     actor = g.actor
     acting_role(actor, Read.ACCESS_LOG)
-    query = page_query(SignInQuerySchema)
-    with projected(("sign_ins", "staff"), query.pop("min_position")) as connection:
-        page = queries.sign_in_history(connection, actor.clinic_id, clinic_zone(actor), **query)
-        page = queries.named_page(connection, actor.clinic_id, page)
-    return render_template(
+    filters = [
+        Filter("practitioner", "Practitioner", "select", staff_choices(), blank="Anyone"),
+        *date_filters("happened"),
+        ROWS,
+    ]
+    asked_for = asked(SignInQuerySchema(exclude=("min_position",)), purposeful=False)
+    if asked_for.errors:
+        return page("sign_ins.html", asked_for, filters)
+    try:
+        with projected(("sign_ins", "staff"), None) as connection:
+            found = queries.sign_in_history(
+                connection, actor.clinic_id, clinic_zone(actor), **asked_for.query
+            )
+            found = queries.named_page(connection, actor.clinic_id, found)
+    except InvalidCursor as error:
+        return page("sign_ins.html", bad_cursor(asked_for, error), filters)
+    return page(
         "sign_ins.html",
-        rows=page.items,
-        next_page=page.next,
-        query=query,
-        staff=staff_choices(actor),
+        asked_for,
+        filters,
+        rows=found.items,
+        **next_links("web.sign_ins", asked_for, found.next),
     )

@@ -228,3 +228,21 @@ def test_no_posted_form_however_strange_gives_a_server_error(
         f"/app/commands/{command}", data={"csrf_token": token, "journey_id": str(held), **values}
     )
     assert answer.status_code < 500, answer.text[:500]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(["/app/journeys", "/app/pause-reviews", "/app/sign-ins", "/app/my-day"]),
+    query=st.dictionaries(
+        st.sampled_from(["status", "phase", "member", "limit", "after", "within_days"])
+        | st.sampled_from(["purpose", "practitioner", "happened_from", "at", "done"])
+        | TEXT,
+        TEXT,
+        max_size=4,
+    ),
+)
+def test_no_filter_of_a_list_however_strange_gives_a_server_error(
+    as_role: Browser, held: UUID, path: str, query: dict[str, str]
+) -> None:
+    answer = as_role(Role.CLINICAL_LEAD).get(path, query_string=query)
+    assert answer.status_code in {200, 422}, answer.text[:500]
