@@ -29,6 +29,7 @@ from api.schemas.common import (
     Pseudonym,
     Scalar,
     Text,
+    UserName,
     not_blank,
 )
 from api.schemas.reads import PractitionerRef
@@ -36,6 +37,7 @@ from casework.bounds import INT64_MAX, INT64_MIN
 from casework.client import LAST_BMP_CHARACTER, pseudonym_character_allowed
 from casework.journey.values import ConsentKind
 from casework.roles import Role
+from casework.sign_in import USER_NAME_PATTERN
 
 DESCRIPTION = """\
 The record-keeping API of a clinic that runs MDMA-assisted therapy: every step of a client's
@@ -159,6 +161,8 @@ def input_rules(self: Any, field: fields.Field[Any], **kwargs: Any) -> dict[str,
     hundredths of an amount."""
     if isinstance(field, Pseudonym):
         return {"pattern": pseudonym_pattern()}
+    if isinstance(field, UserName):
+        return {"pattern": USER_NAME_PATTERN}
     if isinstance(field, Scalar):
         return {
             "type": ["null", "boolean", "integer", "string"],

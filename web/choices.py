@@ -16,9 +16,14 @@ def staff_choices(actor: Actor) -> Choices:
     with projected(("staff",), None) as connection:
         page = queries.staff_list(connection, actor.clinic_id, active=True, limit=1000)
     return [
-        (str(row["practitioner_id"]), f"{row['display_name']} ({', '.join(row['roles'])})")
+        (str(row["practitioner_id"]), f"{row['display_name']} ({roles_in_words(row['roles'])})")
         for row in page.items
     ]
+
+
+def roles_in_words(roles: list[str]) -> str:
+    """Return roles as a page says them: "clinical lead, facilitator"."""
+    return ", ".join(role.replace("_", " ") for role in roles)
 
 
 def journey_choices(journey: Mapping[str, Any]) -> dict[str, Choices]:

@@ -21,6 +21,10 @@ from projections.pages import InvalidCursor
 from web.reading import PURPOSES, pick_purpose
 
 
+AFTER_A_WRITE = ("done", "at")
+"""What a page is sent back with after a form (web.commands): what was recorded, and where."""
+
+
 @dataclass(frozen=True)
 class Filter:
     """One control of a page's filter form, named as the API's query parameter."""
@@ -56,7 +60,11 @@ def asked(schema: Schema, *, purposeful: bool = True) -> Asked:
     `purposeful`: the page shows client content, so the reader picks a purpose (`g.purpose`,
     which purpose_of_use gives the access log); any other page refuses `purpose` as unknown.
     """
-    typed = {name: value.strip() for name, value in request.args.items() if value.strip()}
+    typed = {
+        name: value.strip()
+        for name, value in request.args.items()
+        if value.strip() and name not in AFTER_A_WRITE
+    }
     errors: dict[str, list[str]] = {}
     if purposeful:
         try:

@@ -47,6 +47,13 @@ LABELS = {
     "new_value": "Corrected value",
     "corrects_version": "Version of the entry corrected",
     "entry_version": "Version of the entry",
+    "follow_up_schedule": "Follow-up rule",
+    "due_day": "Due on day (from the session)",
+    "window_start_day": "Window opens on day",
+    "window_end_day": "Window closes on day",
+    "owner_role": "Owed by (role)",
+    "min_facilitators": "Facilitators at least, per session",
+    "retention_years": "Keep records for (years)",
 }
 
 HINTS = {
@@ -202,7 +209,7 @@ def _control(
         hint=HINTS.get(key) or field.metadata.get("description"),
         value=posted.getlist(name) if _many(field) else posted.get(name, ""),
         errors=list(errors.get(name, [])),
-        maxlength=_max_length(field),
+        maxlength=None if _many(field) else _max_length(field),  # a list's is a count of items
     )
     if control.kind in ("select", "checkboxes"):
         control.choices = choices.get(key) or _enum_choices_of(field)

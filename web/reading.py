@@ -1,40 +1,12 @@
-"""What every page that reads shares: its query checked by the API's own schema, the purpose
-the reader picked, and the log position a write just reached."""
+"""What every page that reads shares: the purpose the reader picked, and the log position a write
+just reached (a list's filters: web.filter_forms)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import g, request
-from marshmallow import Schema, ValidationError
 
 from casework.access_log import Purpose
 from casework.errors import InvalidInput
-
-PAGE_PARAMETERS = ("purpose", "done", "at")
-"""Query parameters every page may carry beside its own filters."""
-
-
-def page_query(schema: type[Schema]) -> dict[str, Any]:
-    """Return the page's filters, loaded by the API's query schema; refuse bad ones by name.
-
-    Also picks the purpose (`purpose`) and the position to read at (`at`) for the page.
-    """
-    pick_purpose()
-    filters = {  # a filter left at "Any" is sent empty: it filters nothing
-        key: value
-        for key, value in request.args.items()
-        if key not in PAGE_PARAMETERS and value != ""
-    }
-    try:
-        loaded: dict[str, Any] = schema().load(filters)
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {}
-        raise InvalidInput(
-            {str(name): [str(text) for text in texts] for name, texts in messages.items()}
-        ) from None
-    loaded["min_position"] = written_position()
-    return loaded
 
 
 def pick_purpose() -> Purpose | None:

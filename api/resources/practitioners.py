@@ -17,8 +17,10 @@ from api.schemas.common import WrittenSchema
 from api.schemas.staff import (
     DeactivatePractitionerSchema,
     GrantRoleSchema,
+    InvitePractitionerSchema,
     IssueCalendarFeedSchema,
     IssuedCalendarFeedSchema,
+    IssuedInvitationSchema,
     IssuedTokenSchema,
     IssueTokenSchema,
     PractitionerSchema,
@@ -36,6 +38,7 @@ from api.services import casework
 from casework.commands import (
     DeactivatePractitioner,
     GrantRole,
+    InvitePractitioner,
     IssueCalendarFeed,
     IssueToken,
     RecordCredentials,
@@ -217,6 +220,30 @@ class PractitionerToken(MethodView):
         `token_already_revoked`.
         """
         return asdict(casework().revoke_token(current_actor(), command))
+
+
+@blp.route("/<uuid:practitioner_id>/invitations")
+class PractitionerInvitations(MethodView):
+    @blp.arguments(InvitePractitionerSchema)
+    @blp.response(201, IssuedInvitationSchema)
+    @blp.doc(operationId="invite_practitioner")
+    def post(self, command: InvitePractitioner, practitioner_id: UUID) -> Created:
+        """Invite a practitioner to sign in by browser; the answer holds the link, shown this once.
+
+        Admin. The link lets them set a password and an authenticator for `user_name`, once,
+        within 72 hours; only its hash is stored. Inviting again (a lost phone, a forgotten
+        password) gives a new link, which replaces both once used. A user name another
+        practitioner holds is a 422 naming `user_name`; a deactivated practitioner gets none
+        (409 `already_deactivated`).
+        """
+        issued = casework().invite_practitioner(current_actor(), command)
+        answer, status, headers = created(issued.written)
+        url = url_for("web.welcome", secret=issued.secret, _external=True)
+        return (
+            {**answer, "invitation_url": url, "expires_at": issued.expires_at},
+            status,
+            headers,
+        )
 
 
 @blp.route("/<uuid:practitioner_id>/calendar-feeds")

@@ -1,13 +1,13 @@
 """Field builders and the schemas every resource shares.
 
-One type per kind of input (STYLE.md rule 17): free text is `Text` (a pseudonym `Pseudonym`), a
-moment is `Moment`, a calendar date is `Day`, a page cursor is `Cursor`, a whole number is
-`WholeNumber`, an amount is `Amount`, a closed vocabulary is `Choice`, and a correction's new
-value is `Scalar`. Each refuses what the stores or Python cannot hold with a 422 naming the field,
-so a schema built from them needs no checks of its own, and tests/api/test_hostile_input.py
-covers a new field without a new test (tests/api/test_input_types.py fails when a schema uses a
-raw marshmallow field). `api.openapi` documents what each refuses, so that the document says
-what is accepted.
+One type per kind of input (STYLE.md rule 17): free text is `Text` (a pseudonym `Pseudonym`, a
+sign-in name `UserName`), a moment is `Moment`, a calendar date is `Day`, a page cursor is
+`Cursor`, a whole number is `WholeNumber`, an amount is `Amount`, a closed vocabulary is
+`Choice`, and a correction's new value is `Scalar`. Each refuses what the stores or Python
+cannot hold with a 422 naming the field, so a schema built from them needs no checks of its
+own, and tests/api/test_hostile_input.py covers a new field without a new test
+(tests/api/test_input_types.py fails when a schema uses a raw marshmallow field). `api.openapi`
+documents what each refuses, so that the document says what is accepted.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from casework.bounds import INT64_MAX, INT64_MIN, OUT_OF_RANGE, in_range
+from casework.sign_in import MAX_USER_NAME_LENGTH, user_name_problem
 from projections.pages import InvalidCursor, parse_cursor
 
 SHORT_TEXT = 200
@@ -89,6 +90,20 @@ class Text(fields.String):
 class Pseudonym(Text):
     """A client's pseudonym: text whose characters `casework.client` checks as it files the
     client (documented as a pattern of exactly those characters, `api.openapi`)."""
+
+
+class UserName(Text):
+    """A sign-in user name: what `casework.sign_in.user_name_problem` allows, which checks it
+    again whoever invites (documented as `USER_NAME_PATTERN`, `api.openapi`)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        # Checked as sent, not as NFC makes it (a KELVIN SIGN would become a K): its ASCII
+        # letters, digits and three marks hold no character Text refuses.
+        name = fields.String._deserialize(self, value, attr, data, **kwargs)
+        problem = user_name_problem(name)
+        if problem is not None:
+            raise ValidationError(problem)
+        return name
 
 
 class Choice(fields.String):
@@ -196,6 +211,12 @@ class Scalar(fields.Raw):
 def text(max_length: int = SHORT_TEXT, **kwargs: Any) -> Text:
     """Return a text field that refuses blank and over-long values."""
     return Text(validate=[validate.Length(min=1, max=max_length), not_blank], **kwargs)
+
+
+def user_name(**kwargs: Any) -> UserName:
+    """Return a sign-in user name field: 1 to 64 ASCII letters, digits, `.`, `-` and `_`."""
+    # The length is checked with the characters; declared too, so forms and the document say it.
+    return UserName(validate=validate.Length(min=1, max=MAX_USER_NAME_LENGTH), **kwargs)
 
 
 def pseudonym(**kwargs: Any) -> Pseudonym:

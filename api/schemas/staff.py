@@ -6,12 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from api.schemas.commands import ClinicalTimeSchema, CommandSchema
 from api.schemas.common import Choice, WrittenSchema, day, text, text_list, whole_number
+from api.schemas.common import user_name as user_name_field
 from api.schemas.reads import ReadQuerySchema, page_schema
 from casework.clinic import FOLLOW_UP_KINDS
 from casework.commands import (
     ChangeClinicSettings,
     DeactivatePractitioner,
     GrantRole,
+    InvitePractitioner,
     IssueCalendarFeed,
     IssueToken,
     RecordCredentials,
@@ -220,6 +222,28 @@ class IssuedTokenSchema(WrittenSchema):
     secret = fields.String(
         metadata={"description": "The bearer token: shown this once, stored only as a hash."}
     )
+
+
+class InvitePractitionerSchema(CommandSchema):
+    command = InvitePractitioner
+
+    user_name = user_name_field(
+        required=True,
+        metadata={
+            "description": "What they will sign in with: 1 to 64 letters (a-z, A-Z), digits,"
+            " '.', '-' and '_'; case is ignored when signing in."
+        },
+    )
+
+
+class IssuedInvitationSchema(WrittenSchema):
+    invitation_url = fields.String(
+        metadata={
+            "description": "The one-time link to set a password and authenticator: shown"
+            " this once, stored only as a hash; give it to the practitioner only."
+        }
+    )
+    expires_at = fields.DateTime(metadata={"description": "When the link stops working."})
 
 
 class StaffQuerySchema(ReadQuerySchema):

@@ -74,6 +74,7 @@ def every_creating_request(client: FlaskClient, api_staff: ApiStaff) -> None:
     post(Role.ADMIN, f"/practitioners/{added['id']}/roles", {"role": "facilitator", "reason": "x"})
     post(Role.ADMIN, f"/practitioners/{added['id']}/tokens", {"label": "laptop"})
     post(Role.ADMIN, f"/practitioners/{added['id']}/calendar-feeds", {})
+    post(Role.ADMIN, f"/practitioners/{added['id']}/invitations", {"user_name": "new.person"})
     opened = post(
         Role.INTAKE_COORDINATOR,
         "/journeys",

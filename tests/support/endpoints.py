@@ -103,6 +103,15 @@ ENDPOINTS: dict[str, Endpoint] = {
         wrong_type=("reason", 7),
         required="reason",
     ),
+    "invite-practitioner": Endpoint(
+        "POST",
+        "/practitioners/{auditor}/invitations",
+        ADMIN,
+        (AUDITOR, LEAD),
+        lambda s: {"user_name": "auditor.two"},
+        wrong_type=("user_name", 7),
+        required="user_name",
+    ),
     "record-intake": Endpoint(
         "POST",
         "/journeys",
