@@ -20,7 +20,6 @@ from projections import queries
 from projections.pages import InvalidCursor
 from web.reading import PURPOSES, pick_purpose
 
-
 AFTER_A_WRITE = ("done", "at")
 """What a page is sent back with after a form (web.commands): what was recorded, and where."""
 
