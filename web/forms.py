@@ -177,11 +177,13 @@ def _address_input(
     errors: Mapping[str, list[str]],
 ) -> Input:
     offered = choices.get(name) or (_enum_choices(kind) if _is_enum(kind) else ())
+    listed = name in choices or bool(offered)  # a journey with no session yet offers none
     return Input(
         name,
         label_of(name),
-        "select" if offered else "text",
+        "select" if listed else "text",
         True,
+        hint=None if offered or not listed else "There is none to choose yet.",
         choices=offered,
         value=posted.get(name, ""),
         errors=list(errors.get(name, [])),

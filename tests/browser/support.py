@@ -1,7 +1,8 @@
 """Serve Casework as `make run` does, and drive its pages as a person would, in Debian's Chromium.
 
 `serve` prepares a store with `casework demo` (through the CLI, as an operator would) and starts
-gunicorn beside it; `sign_in`, `check_accessibility` and `screenshot` are what page tests call.
+gunicorn beside it; `sign_in`, `check_accessibility` and `screenshot` are what page tests call,
+and `open_form`, `fill_in` and `submit` use a command's form by its title and labels alone.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
 from playwright.sync_api import Locator, Page, Response, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from api.cli import DEMO_PASSWORD, DEMO_USER_NAMES
+from api.cli import DEMO_PASSWORD, DEMO_TIME_ZONE, DEMO_USER_NAMES, demo_practitioner_id
 from casework.roles import Role
 from tests.support.keys import TEST_KEY_ENVIRONMENT
 
@@ -54,6 +58,9 @@ PSEUDONYM = "CW-4711"
 """The demo clinic's one client, opened by the fixture: no page title may name them."""
 
 STEP_SECONDS = 30
+
+CLINIC_ZONE = ZoneInfo(DEMO_TIME_ZONE)
+"""The demo clinic's clock: the forms' date-times are read in it."""
 
 
 class Authenticator:
@@ -93,14 +100,25 @@ class Person:
 
 @dataclass(frozen=True)
 class Served:
-    """Casework answering at `base_url`, on `store` ("sqlite" or "postgres"), with its people."""
+    """Casework answering at `base_url`, on `store` ("sqlite" or "postgres"), with its people
+    and the bearer token `casework demo` issued each of them (for setting up data, not tests)."""
 
     base_url: str
     store: str
     people: dict[Role, Person]
+    tokens: dict[Role, str] = field(repr=False)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
+
+    def api(self, role: Role, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Call the API as the demo practitioner holding `role`; return the answer's JSON."""
+        return call_api(self.base_url, method, path, self.tokens[role], body)
+
+    @staticmethod
+    def practitioner_id(role: Role) -> str:
+        """Return the id of the demo practitioner holding `role`."""
+        return str(demo_practitioner_id(role))
 
 
 def free_port() -> int:
@@ -129,21 +147,30 @@ def demo_keys(printed: str) -> dict[str, str]:
     return keys
 
 
-def demo_tokens(printed: str) -> dict[str, str]:
-    """Return the bearer token `casework demo` printed for each role (by the role's name)."""
-    return dict(re.findall(r"^export CW_([A-Z_]+)=(\S+) ", printed, re.MULTILINE))
+def demo_tokens(printed: str) -> dict[Role, str]:
+    """Return the bearer token `casework demo` printed for each role."""
+    tokens = dict(re.findall(r"^export CW_([A-Z_]+)=(\S+) ", printed, re.MULTILINE))
+    missing = {role.name for role in Role} - set(tokens)
+    if missing:
+        pytest.fail(f"`casework demo` printed no token for {sorted(missing)}:\n{printed}")
+    return {role: tokens[role.name] for role in Role}
 
 
-def api_post(base_url: str, path: str, token: str, body: dict[str, Any]) -> Any:
-    """POST JSON to the API as a program would; return the answer's JSON."""
+def call_api(
+    base_url: str, method: str, path: str, token: str, body: dict[str, Any] | None = None
+) -> Any:
+    """Call the API with JSON as a program would; return the answer's JSON."""
     request = urllib.request.Request(
         f"{base_url}{path}",
-        data=json.dumps(body).encode(),
+        data=None if body is None else json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        method="POST",
+        method=method,
     )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        pytest.fail(f"{method} {path} answered {error.code}: {error.read().decode()[:2000]}")
 
 
 def wait_until_live(base_url: str, log: Path, server: subprocess.Popen[bytes]) -> None:
@@ -198,10 +225,10 @@ def serve(database_url: str, store: str, folder: Path) -> Iterator[Served]:
         log = folder / "gunicorn.log"
         server = stack.enter_context(running([*gunicorn, "api:create_app()"], env, log))
         wait_until_live(base_url, log, server)
-        intake_token = demo_tokens(printed)[Role.INTAKE_COORDINATOR.name]
+        served = Served(base_url, store, people, demo_tokens(printed))
         intake = {"client_pseudonym": PSEUDONYM, "referral_source": "GP", "primary_need": "PTSD"}
-        api_post(base_url, "/journeys", intake_token, intake)
-        yield Served(base_url, store, people)
+        served.api(Role.INTAKE_COORDINATOR, "POST", "/journeys", intake)
+        yield served
 
 
 def sign_in(page: Page, base_url: str, person: Person, code: str | None = None) -> Response:
@@ -268,3 +295,101 @@ def screenshot(page: Page, name: str) -> None:
     if os.environ.get("CASEWORK_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+
+# -- a command's form, used by its title and labels ----------------------------------------------
+
+Answer = str | bool | Mapping[str, "Answer"]
+"""What a person gives one control: text typed, an option's words, a box ticked (True) or not; a
+mapping answers the controls of the group (fieldset) of that legend."""
+
+
+def labelled(words: str) -> re.Pattern[str]:
+    """Match a label or legend as a person reads it: the words, "(required)" or not after them."""
+    return re.compile(rf"^\s*{re.escape(words)}( \(required\))?\s*$")
+
+
+def open_form(scope: Page | Locator, title: str) -> Locator:
+    """Open the disclosure titled `title` (a command's form) in `scope`; return its form."""
+    page = scope if isinstance(scope, Page) else scope.page
+    summary = page.locator("summary").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+    details = scope.locator("details").filter(has=summary)
+    expect(details).to_have_count(1)
+    if not details.evaluate("element => element.open"):
+        details.locator("summary").click()
+    form = details.locator("form")
+    expect(form.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    return form
+
+
+def local(moment: datetime) -> str:
+    """Return `moment` as a person types it into a date-time control: the clinic's clock."""
+    return moment.astimezone(CLINIC_ZONE).strftime("%Y-%m-%dT%H:%M")
+
+
+def fill_in(scope: Locator, answers: Mapping[str, Answer]) -> None:
+    """Answer each control by its label: type, choose an option by its words, or tick a box."""
+    for words, answer in answers.items():
+        if isinstance(answer, Mapping):
+            fill_in(scope.get_by_role("group", name=labelled(words)), answer)
+            continue
+        control = scope.get_by_label(labelled(words))
+        kind = control.evaluate("element => element.type")
+        if kind == "select-one":
+            control.select_option(label=option_named(control, str(answer)))
+        elif kind == "checkbox":
+            control.set_checked(answer is True)
+        else:
+            control.fill(str(answer))
+
+
+def option_named(select: Locator, words: str) -> str:
+    """Return the option a person means by `words`: the one that says so, or begins so."""
+    offered = [text.strip() for text in select.locator("option").all_inner_texts()]
+    chosen = [text for text in offered if text == words] or [
+        text for text in offered if text.startswith(words)
+    ]
+    if len(chosen) != 1:
+        pytest.fail(f"{words!r} is not one option of {offered}")
+    return chosen[0]
+
+
+def submit(form: Locator) -> None:
+    """Press the form's button; fail with what the page says if it was not recorded."""
+    page = form.page
+    title = form.get_by_role("heading", level=3).inner_text()
+    try:
+        with page.expect_navigation(timeout=15_000):
+            form.get_by_role("button", name=title, exact=True).click()
+    except PlaywrightTimeout:
+        said = page.locator("[role=alert], .error").all_inner_texts()
+        pytest.fail(f"{title!r} was not recorded: {said}")
+    expect(page.get_by_role("status").filter(has_text="Recorded:")).to_have_text(
+        f"Recorded: {title}."
+    )
+
+
+def fill_and_submit(form: Locator, answers: Mapping[str, Answer]) -> None:
+    """Answer the form's controls by their labels and record it."""
+    fill_in(form, answers)
+    submit(form)
+
+
+def submit_refused(form: Locator) -> Response:
+    """Press the form's button, expecting a refusal; return the answer (the form comes back)."""
+    title = form.get_by_role("heading", level=3).inner_text()
+    with form.page.expect_response(re.compile(r"/app/commands/")) as answered:
+        form.get_by_role("button", name=title, exact=True).click()
+    answer = answered.value
+    assert answer.status >= 400, f"{title!r} was recorded"
+    return answer
+
+
+def reload_until(page: Page, shown: Locator, seconds: float = 15) -> None:
+    """Reload a list until `shown` is in it: on PostgreSQL a projection worker writes the read
+    models a moment after the write (a page opened from the menu names no log position)."""
+    deadline = time.monotonic() + seconds
+    while shown.count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.3)
+        page.reload()
+    expect(shown.first).to_be_visible()
