@@ -309,9 +309,11 @@ browser_sessions = Table(
     Column("started_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime, nullable=True),
+    Column("seal", String, nullable=False),
 )
-"""People signed in by browser: one row per session, keyed by the SHA-256 of its cookie (the
-cookie itself is never stored). Written by the web app, not a read model, so never rebuilt."""
+"""People signed in by browser: one row per session, keyed by a keyed hash of its cookie (never
+the cookie), sealed to its account and start (web.browser_sessions). Written by the web app, not
+a read model, so never rebuilt."""
 
 sign_ins = Table(
     "sign_ins",

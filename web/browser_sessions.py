@@ -1,4 +1,9 @@
-"""Who is signed in by browser: a random cookie, stored only as its SHA-256 (`browser_sessions`).
+"""Who is signed in by browser: a random cookie, stored only as a keyed hash (`browser_sessions`).
+
+The key is derived from the master key. So whoever can write to the database still cannot make a
+session: a row names its session by HMAC(key, cookie), and its seal, HMAC(key, session, account,
+start), ties it to its person and its start. A row added, moved to another account or made
+younger opens nothing (and is logged).
 
 A session ends when its person signs out, after IDLE_MINUTES without a request, after
 SESSION_HOURS in all, or at once when its practitioner is deactivated. Every end is recorded on
@@ -8,6 +13,8 @@ the person's sign-in account (casework.sign_in), and a cookie of an ended sessio
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -18,16 +25,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from casework.clock import utc_now
 from projections.tables import browser_sessions
 
+log = logging.getLogger("casework.sign_in")
+
 COOKIE = "__Host-casework"
 """`__Host-`: the browser keeps it only if Secure, for this host alone, on every path."""
 
 TOUCH_EVERY = timedelta(seconds=30)
 """A request refreshes `last_seen_at` at most this often: most requests cost no write."""
-
-
-def session_key(cookie: str) -> str:
-    """Return what a session is stored under: never the cookie itself."""
-    return hashlib.sha256(cookie.encode()).hexdigest()
 
 
 class OpenSession(NamedTuple):
@@ -45,35 +49,51 @@ class Found(NamedTuple):
 class BrowserSessions:
     """Start, find, refresh and end browser sessions in the read-model database."""
 
-    def __init__(self, engine: Engine, idle: timedelta, lifetime: timedelta) -> None:
+    def __init__(self, engine: Engine, key: bytes, idle: timedelta, lifetime: timedelta) -> None:
         self._engine = engine
+        self._key = key
         self.idle = idle
         self.lifetime = lifetime
+
+    def session_key(self, cookie: str) -> str:
+        """Return what a session is stored under: never the cookie itself."""
+        return self._mac(f"cookie|{cookie}")
+
+    def _seal(self, key: str, account_id: UUID, started_at: datetime) -> str:
+        return self._mac(f"session|{key}|{account_id}|{started_at.isoformat()}")
+
+    def _mac(self, text: str) -> str:
+        return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
 
     def start(self, account_id: UUID) -> str:
         """Open a session for an account; return its cookie (a fresh one: no fixation)."""
         cookie = secrets.token_urlsafe(32)
         now = utc_now()
+        key = self.session_key(cookie)
         with self._engine.begin() as connection:
             connection.execute(
                 insert(browser_sessions).values(
-                    session_key=session_key(cookie),
+                    session_key=key,
                     account_id=account_id,
                     started_at=now,
                     last_seen_at=now,
+                    seal=self._seal(key, account_id, now),
                 )
             )
         return cookie
 
     def find(self, cookie: str) -> Found:
         """Return the open session a cookie names, refreshed; end it if idle or too old."""
-        key = session_key(cookie)
+        key = self.session_key(cookie)
         now = utc_now()
         with self._engine.begin() as connection:
             row = connection.execute(
                 select(browser_sessions).where(browser_sessions.c.session_key == key)
             ).first()
             if row is None or row.ended_at is not None:
+                return Found(None, None)
+            if not hmac.compare_digest(row.seal, self._seal(key, row.account_id, row.started_at)):
+                log.warning("a browser session's row does not match its seal: refused")
                 return Found(None, None)
             ended = self._why_over(row.started_at, row.last_seen_at, now)
             if ended is not None:

@@ -16,7 +16,9 @@ from http import HTTPStatus
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from api.config import PREFIX
 from api.services import casework
+from casework.vault import derived_key, key_from_text
 from web.browser_sessions import COOKIE, BrowserSessions
 
 FORM_COOKIE = "__Host-casework-form"
@@ -24,6 +26,9 @@ FORM_COOKIE = "__Host-casework-form"
 
 OPEN_ENDPOINTS = {"web.sign_in", "web.welcome", "web.static"}
 """Pages a person reaches without being signed in."""
+
+SESSIONS_CONTEXT = "casework/browser-sessions/v1"
+"""What the key sessions are stored under is derived for, from the master key."""
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -115,8 +120,10 @@ def protect(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Keep the browser sessions beside the read models."""
     config = app.config
+    master = key_from_text(str(config["MASTER_KEY"] or ""), PREFIX + "MASTER_KEY")
     app.extensions["browser_sessions"] = BrowserSessions(
         app.extensions["read_models"].engine,
+        derived_key(master, SESSIONS_CONTEXT),
         idle=timedelta(minutes=int(config["IDLE_MINUTES"])),
         lifetime=timedelta(hours=int(config["SESSION_HOURS"])),
     )

@@ -1,4 +1,4 @@
-"""Create browser_sessions: who is signed in by browser, keyed by their cookie's hash.
+"""Create browser_sessions: who is signed in by browser, keyed by their cookie's keyed hash.
 
 Revision ID: 0015
 Revises: 0014
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("seal", sa.String(), nullable=False),
         sa.PrimaryKeyConstraint("session_key", name=op.f("pk_browser_sessions")),
     )
 

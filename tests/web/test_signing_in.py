@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from casework.application import Casework
 from casework.clock import utc_now
@@ -150,30 +151,28 @@ def test_signing_out_ends_the_session_for_good(
     )
 
 
-@pytest.mark.parametrize(("column", "ended"), [("last_seen_at", "idle"), ("started_at", "expired")])
+@pytest.mark.parametrize(("limit", "ended"), [("idle", "idle"), ("lifetime", "expired")])
 def test_an_idle_or_old_session_is_signed_out(
     as_role: Browser,
     flask_app: Flask,
     casework_app: Casework,
     staff: Staff,
-    column: str,
+    limit: str,
     ended: str,
 ) -> None:
     lead = as_role(Role.CLINICAL_LEAD)
-    account = account_id_for(user_name_of(staff[Role.CLINICAL_LEAD]))
-    with flask_app.extensions["read_models"].engine.begin() as connection:
-        connection.execute(
-            update(browser_sessions)
-            .where(browser_sessions.c.account_id == account)
-            .values({column: utc_now() - timedelta(hours=13)})
-        )
+    assert lead.get("/app/journeys").status_code == 200
+    sessions = flask_app.extensions["browser_sessions"]
+    setattr(sessions, limit, timedelta(0))  # as if the limit had passed since
     answer = lead.get("/app/journeys")
     assert answer.status_code == 303
     assert answer.headers["Location"] == f"/app/sign-in?ended={ended}"
-    assert "You were signed out" in lead.get(answer.headers["Location"]).text or ended == "expired"
+    expected = {"idle": "after a while without activity", "expired": "reached its time limit"}
+    assert expected[ended] in lead.get(answer.headers["Location"]).text
     assert (
         history(casework_app, user_name_of(staff[Role.CLINICAL_LEAD]))[-1] == f"SignedOut:{ended}"
     )
+    setattr(sessions, limit, timedelta(hours=12))
     assert lead.get("/app/journeys").status_code == 303  # and stays out
 
 
@@ -295,3 +294,37 @@ def test_the_auditor_reads_who_signed_in_failed_and_left_without_what_was_typed(
     assert "<td>auditor</td>" not in only_rows
     assert auditor.get("/app/sign-ins?happened_from=yesterday").status_code == 422
     assert as_role(Role.FACILITATOR).get("/app/sign-ins").status_code == 403
+
+
+def test_whoever_writes_to_the_database_cannot_make_or_move_a_session(
+    as_role: Browser, flask_app: Flask, staff: Staff
+) -> None:
+    facilitator = as_role(Role.FACILITATOR)
+    admin_account = account_id_for(user_name_of(staff[Role.ADMIN]))
+    as_role(Role.ADMIN)  # the admin has an account, and a session of their own
+    engine = flask_app.extensions["read_models"].engine
+    cookie = "forged-cookie"
+    now = utc_now()
+    with engine.begin() as connection:  # a row for a cookie the forger chose
+        connection.execute(
+            insert(browser_sessions).values(
+                session_key=hashlib.sha256(cookie.encode()).hexdigest(),
+                account_id=admin_account,
+                started_at=now,
+                last_seen_at=now,
+                seal="0" * 64,
+            )
+        )
+    forger = flask_app.test_client()
+    forger.set_cookie(COOKIE, cookie)
+    assert forger.get("/app/staff").status_code == 303  # to sign in
+    own = facilitator.get_cookie(COOKIE)
+    assert own is not None
+    mine = flask_app.extensions["browser_sessions"].session_key(own.value)
+    with engine.begin() as connection:  # their own session, moved to the admin's account
+        connection.execute(
+            update(browser_sessions)
+            .where(browser_sessions.c.session_key == mine)
+            .values(account_id=admin_account)
+        )
+    assert facilitator.get("/app/staff").status_code == 303
