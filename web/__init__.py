@@ -11,11 +11,15 @@ from http import HTTPStatus
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from flask import Flask, Response, current_app, g, redirect, render_template, url_for
+from sqlalchemy.exc import InterfaceError as SQLInterfaceError
+from sqlalchemy.exc import OperationalError as SQLOperationalError
 from werkzeug.wrappers import Response as BaseResponse
 
+from api.errors import handle_casework_error, handle_store_unavailable
 from api.resources.reads import clinic_zone
-from casework.errors import AccessLogUnavailable, Forbidden, InvalidInput, NotFound
+from casework.errors import CaseworkError, Forbidden, InvalidInput, NotFound
 from web import guard, pages  # noqa: F401  (each page module adds its routes to `blp`)
 from web.blueprint import blp
 from web.commands import schemas, title_of
@@ -51,9 +55,26 @@ def invalid(error: InvalidInput) -> Response:
     return _problem(HTTPStatus.UNPROCESSABLE_ENTITY, "Not understood", named)
 
 
-@blp.errorhandler(AccessLogUnavailable)
-def unlogged(error: AccessLogUnavailable) -> Response:
-    return _problem(HTTPStatus.SERVICE_UNAVAILABLE, "Not shown", error.message)
+@blp.errorhandler(CaseworkError)
+@blp.errorhandler(OperationalError)
+@blp.errorhandler(InterfaceError)
+@blp.errorhandler(SQLOperationalError)
+@blp.errorhandler(SQLInterfaceError)
+def as_the_api_answers(error: Exception) -> Response:
+    """Any other refusal, or the store away: the API's status and headers, as a page."""
+    answer = (
+        handle_casework_error(error)
+        if isinstance(error, CaseworkError)
+        else handle_store_unavailable(error)
+    )
+    body = answer.get_json(silent=True) or {}
+    page = render_template(
+        "problem.html", title=str(body.get("title", "Not done")), message=body.get("detail", "")
+    )
+    response = Response(page, answer.status_code)
+    if "Retry-After" in answer.headers:
+        response.headers["Retry-After"] = answer.headers["Retry-After"]
+    return response
 
 
 def zone() -> ZoneInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +18,7 @@ from casework.application import Casework
 from casework.roles import Role
 from projections import queries
 from tests.support.journeys import hold_session, ready_journey
-from tests.support.staff import Staff
+from tests.support.staff import Staff, register_staff
 from tests.support.web import hidden_fields, post_form
 from web.commands import schemas
 
@@ -246,3 +246,14 @@ def test_no_filter_of_a_list_however_strange_gives_a_server_error(
 ) -> None:
     answer = as_role(Role.CLINICAL_LEAD).get(path, query_string=query)
     assert answer.status_code in {200, 422}, answer.text[:500]
+
+
+def test_a_journey_of_no_one_or_of_another_clinic_is_a_page_saying_not_found(
+    as_role: Browser, casework_app: Casework
+) -> None:
+    other = ready_journey(casework_app, register_staff(casework_app))
+    for journey in (other, uuid4()):
+        answer = as_role(Role.CLINICAL_LEAD).get(f"/app/journeys/{journey}")
+        assert answer.status_code == 404
+        assert answer.mimetype == "text/html"
+        assert "No such journey." in answer.text
