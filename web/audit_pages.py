@@ -48,10 +48,10 @@ from web.filter_forms import (
     asked,
     bad_cursor,
     date_filters,
+    everyone_who_worked_here,
     next_links,
     page,
     purpose_filter,
-    staff_choices,
 )
 
 FRESH = ("min_position",)
@@ -74,7 +74,7 @@ def decision_filters() -> list[Filter]:
     kinds = [(kind, kind) for kind in DECISION_KINDS]
     return [
         Filter("kind", "Kind of decision", "select", kinds),
-        Filter("decider", "Decided by", "select", staff_choices()),
+        Filter("decider", "Decided by", "select", everyone_who_worked_here()),
         Filter("journey", "Journey", "text", hint=ID_HINT),
         *date_filters("decided"),
         ROWS,
@@ -138,7 +138,7 @@ def decisions_export() -> Response | tuple[str, HTTPStatus]:
 
 def correction_filters() -> list[Filter]:
     return [
-        Filter("corrector", "Corrected by", "select", staff_choices()),
+        Filter("corrector", "Corrected by", "select", everyone_who_worked_here()),
         Filter("journey", "Journey", "text", hint=ID_HINT),
         *date_filters("recorded"),
         ROWS,
@@ -203,7 +203,7 @@ def corrections_export() -> Response | tuple[str, HTTPStatus]:
 
 def access_filters() -> list[Filter]:
     return [
-        Filter("practitioner", "Read by", "select", staff_choices()),
+        Filter("practitioner", "Read by", "select", everyone_who_worked_here()),
         Filter("client", "Client", "text", hint=ID_HINT),
         *date_filters("accessed"),
         ROWS,

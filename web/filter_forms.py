@@ -82,8 +82,9 @@ def asked(schema: Schema, *, purposeful: bool = True) -> Asked:
     return Asked(query, typed, errors)
 
 
-def staff_choices() -> list[tuple[str, str]]:
-    """Return the clinic's practitioners (the deactivated too) as (id, name), by name."""
+def everyone_who_worked_here() -> list[tuple[str, str]]:
+    """Return everyone who worked at the clinic, deactivated too, as (id, name), by name: what a
+    filter of past records offers (a form offers only active staff: web.choices)."""
     with projected(("staff",), None) as connection:
         names = queries.practitioner_names(connection, g.actor.clinic_id)
     found = [(str(practitioner), name) for practitioner, name in names.items()]

@@ -21,9 +21,9 @@ from web.filter_forms import (
     asked,
     bad_cursor,
     date_filters,
+    everyone_who_worked_here,
     next_links,
     page,
-    staff_choices,
 )
 
 
@@ -42,7 +42,7 @@ def sign_ins() -> tuple[str, HTTPStatus]:
     actor = g.actor
     acting_role(actor, Read.ACCESS_LOG)
     filters = [
-        Filter("practitioner", "Practitioner", "select", staff_choices(), blank="Anyone"),
+        Filter("practitioner", "Who", "select", everyone_who_worked_here(), blank="Anyone"),
         *date_filters("happened"),
         ROWS,
     ]
