@@ -118,11 +118,6 @@ def address_fields(command: type[Command], schema: Schema) -> dict[str, Any]:
     }
 
 
-def hidden_of(controls: list[Control], fixed: Mapping[str, Any]) -> list[Control]:
-    """Return the controls a page does not fix itself (a journey page fixes the journey)."""
-    return [control for control in controls if control.name not in fixed]
-
-
 def describe(
     command: type[Command],
     schema: Schema,

@@ -31,7 +31,7 @@ from web.blueprint import blp
 from web.choices import choices_for
 from web.commands import CommandForm, command_form, may, schemas
 from web.filter_forms import ROWS, Filter, asked, bad_cursor, next_links, page, purpose_filter
-from web.readiness import checklist
+from web.readiness import checklist, unexplained
 from web.reading import PURPOSES, pick_purpose, written_position
 
 JOURNEY_COMMANDS = [
@@ -116,6 +116,7 @@ def journey(journey_id: UUID) -> str:
         journey=state,
         names=names,
         checklist=checklist(state["session_readiness"]["blockers"]),
+        unexplained=unexplained(state["session_readiness"]["blockers"]),
         entries=entries,
         corrections=corrections,
         forms=journey_forms(state, here),
