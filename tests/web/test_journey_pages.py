@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from api.read_models import projected
 from casework.application import Casework
-from casework.roles import Role
+from casework.commands import RegisterPractitioner
+from casework.roles import Actor, Role
 from projections import queries
 from tests.support.journeys import hold_session, ready_journey
 from tests.support.staff import Staff, register_staff
-from tests.support.web import hidden_fields, post_form
+from tests.support.web import hidden_fields, page_token, post_form
+from tests.web.conftest import SignedIn
+from web.choices import journey_choices
 from web.commands import schemas
+from web.forms import Choices, Control, Group, Input, describe
 
 Browser = Callable[[Role], FlaskClient]
 
@@ -185,48 +190,86 @@ TEXT = st.text(st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(
-    command=st.sampled_from(COMMANDS),
-    values=st.dictionaries(
-        st.sampled_from(
-            [
-                "reason",
-                "kind",
-                "notes",
-                "occurred_at",
-                "review_date",
-                "practitioner_id",
-                "follow_up_id",
-                "session_id",
-                "criteria-0-result",
-                "doses-0-amount_mg",
-                "expected_version",
-                "journey_id",
-                "client_id",
-                "next",
-                "form_key",
-                "fixed",
-                "user_name",
-                "label",
-                "roles",
-            ]
-        )
-        | TEXT,
-        TEXT,
-        max_size=8,
-    ),
+def well_formed(control: Input) -> st.SearchStrategy[Any]:
+    """Return values a person could give this control: its choices, a date, a number, words."""
+    if control.choices:
+        return st.sampled_from([value for value, _ in control.choices])
+    by_kind: dict[str, st.SearchStrategy[Any]] = {
+        "date": st.dates(date(2020, 1, 1), date(2030, 12, 31)).map(date.isoformat),
+        "datetime": st.datetimes(datetime(2020, 1, 1), datetime(2030, 12, 31)).map(
+            lambda moment: moment.strftime("%Y-%m-%dT%H:%M")
+        ),
+        "number": st.integers(0, 500).map(str),
+        "checkbox": st.just("true"),
+    }
+    words = st.text(st.characters(categories=["L", "N", "P", "Zs"]), min_size=1, max_size=40)
+    return by_kind.get(control.kind, words.filter(str.strip))
+
+
+def form_fields(command: str, choices: Mapping[str, Choices]) -> dict[str, st.SearchStrategy[Any]]:
+    """Return every name the command's form posts, as its schema describes it, with values a
+    person could give it, or anything at all: a new field of a command is fuzzed unasked."""
+    schema = schemas()[command]
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    pending: list[Control] = list(describe(schema.command, schema(), choices))
+    while pending:
+        control = pending.pop()
+        if isinstance(control, Group):
+            pending.extend(inner for row in control.rows for inner in row)
+        else:
+            fields[control.name] = well_formed(control)
+    return fields  # each well formed: the test mixes in garbage
+
+
+GARBAGE = (
+    TEXT
+    | st.sampled_from(["2026-12-01T10:00", "2031-01-01", "1900-01-01T00:00", "120.5", "1e400"])
+    | st.sampled_from(["NaN", "-0", str(uuid4()), "intake_coordinator", "treatment", "eligible"])
+    | st.lists(TEXT, max_size=3)
 )
+
+
+@pytest.fixture
+def choices(casework_app: Casework, staff: Staff, held: UUID) -> dict[str, Choices]:
+    """What the forms offer for the held journey: its sessions and follow-ups, the staff."""
+    offered = journey_choices(casework_app.get_journey(staff[Role.CLINICAL_LEAD], held))
+    people = [(str(actor.practitioner_id), "") for actor in staff.actors.values()]
+    return {**offered, "practitioner_id": people, "co_signer_id": people, "facilitator_ids": people}
+
+
+@pytest.fixture
+def everyone(signed_in: SignedIn, casework_app: Casework, staff: Staff) -> FlaskClient:
+    """A browser of someone holding every role: each command gets past its permission."""
+    written = casework_app.register_practitioner(
+        staff[Role.ADMIN],
+        RegisterPractitioner(display_name="All", roles=list(Role), credentials=[], modalities=[]),
+    )
+    return signed_in(Actor(written.id, staff.clinic_id, frozenset(Role)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data(), command=st.sampled_from(COMMANDS))
 def test_no_posted_form_however_strange_gives_a_server_error(
-    as_role: Browser, held: UUID, command: str, values: dict[str, str]
+    everyone: FlaskClient,
+    held: UUID,
+    choices: dict[str, Choices],
+    data: st.DataObject,
+    command: str,
 ) -> None:
-    client = as_role(Role.CLINICAL_LEAD)
-    token = (
-        client.get("/app/journeys").text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    )
-    answer = client.post(
-        f"/app/commands/{command}", data={"csrf_token": token, "journey_id": str(held), **values}
-    )
+    fields = form_fields(command, choices)
+    careful = data.draw(st.booleans(), label="a careful person")  # every field, well formed
+    if not careful:  # and what the page fills in itself, tampered with
+        fields |= dict.fromkeys(("expected_version", "next", "form_key", "fixed"), GARBAGE)
+    chosen = fields if careful else data.draw(st.sets(st.sampled_from(sorted(fields))))
+    values = {
+        name: data.draw(fields[name] if careful else fields[name] | GARBAGE, label=name)
+        for name in chosen
+    }
+    values |= data.draw(st.dictionaries(TEXT, GARBAGE, max_size=2), label="strangers")
+    token = page_token(everyone.get("/app/journeys").text)
+    form = {"journey_id": str(held), **values, "csrf_token": token}
+    answer = everyone.post(f"/app/commands/{command}", data=form)
+    event(f"answered {answer.status_code}")
     assert answer.status_code < 500, answer.text[:500]
 
 
