@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from casework.clock import utc_now
 from projections.tables import browser_sessions
@@ -79,6 +79,11 @@ class BrowserSessions:
                     last_seen_at=now,
                     seal=self._seal(key, account_id, now),
                 )
+            )
+            # Rows of sessions past their lifetime open nothing: forgotten as others begin. What
+            # happened in them is in the log (the account's sign-in and sign-out events).
+            connection.execute(
+                delete(browser_sessions).where(browser_sessions.c.started_at < now - self.lifetime)
             )
         return cookie
 

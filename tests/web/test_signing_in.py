@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
 from casework.application import Casework
 from casework.clock import utc_now
@@ -328,3 +328,19 @@ def test_whoever_writes_to_the_database_cannot_make_or_move_a_session(
             .values(account_id=admin_account)
         )
     assert facilitator.get("/app/staff").status_code == 303
+
+
+def test_a_session_past_its_lifetime_is_forgotten_when_another_begins(
+    as_role: Browser, flask_app: Flask, staff: Staff
+) -> None:
+    as_role(Role.CLINICAL_LEAD)
+    sessions = flask_app.extensions["browser_sessions"]
+    lead = account_id_for(user_name_of(staff[Role.CLINICAL_LEAD]))
+    engine = flask_app.extensions["read_models"].engine
+    sessions.lifetime = timedelta(0)
+    as_role(Role.AUDITOR)  # another begins
+    with engine.connect() as connection:
+        left = connection.execute(
+            select(browser_sessions.c.account_id).where(browser_sessions.c.account_id == lead)
+        ).all()
+    assert left == []
