@@ -1,7 +1,8 @@
 """Staff and clinic settings, for admins: who works here, their roles, tokens and sign-in.
 
-Each page reads as the API's matching reads do (the staff read model, the practitioner and the
-clinic through the service, with the same role checks) and every write is a command's form
+Each page reads as the API's matching reads do (the staff list and a practitioner's tokens by
+the functions the API views call, the practitioner and the clinic through the service, with the
+same role checks) and every write is a command's form
 (web.commands), but the two whose answer holds a secret shown once, a bearer token and an
 invitation link: those post here, and the page they answer shows the secret, never a URL.
 """
@@ -17,6 +18,7 @@ from flask import Response, g, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from api.read_models import projected
+from api.resources.practitioners import list_practitioners, list_tokens
 from api.schemas.staff import StaffQuerySchema
 from api.services import casework
 from casework.clinic import Clinic
@@ -34,7 +36,6 @@ from casework.commands import (
     RevokeToken,
 )
 from casework.errors import Forbidden
-from casework.permissions import Read, acting_role
 from casework.practitioner import Practitioner
 from casework.roles import Actor, Role
 from projections import queries
@@ -89,7 +90,6 @@ STAFF_FILTERS = [
 def staff() -> tuple[str, HTTPStatus]:
     """The clinic's practitioners by name (as GET /practitioners), and the form to register one."""
     actor = opened_by(RegisterPractitioner)
-    acting_role(actor, Read.PRACTITIONER)
     here = url_for("web.staff")
     shown: dict[str, Any] = {
         "register": command_form(RegisterPractitioner, fixed={}, choices={}, next=here),
@@ -98,13 +98,8 @@ def staff() -> tuple[str, HTTPStatus]:
     asked_for = asked(StaffQuerySchema(exclude=("min_position",)), purposeful=False)
     if asked_for.errors:
         return page("admin/staff.html", asked_for, STAFF_FILTERS, **shown)
-    query = dict(asked_for.query)
-    role = query.pop("role")
     try:
-        with projected(("staff",), written_position()) as connection:
-            found = queries.staff_list(
-                connection, actor.clinic_id, role=role and role.value, **query
-            )
+        found = list_practitioners(actor, asked_for.query, min_position=written_position())
     except InvalidCursor as error:
         return page("admin/staff.html", bad_cursor(asked_for, error), STAFF_FILTERS, **shown)
     return page(
@@ -173,9 +168,8 @@ def practitioner_page(
     """Render a practitioner's page, with a secret just issued or a refused form, if any."""
     actor = opened_by(RegisterPractitioner)
     found = casework().get_practitioner(actor, practitioner_id)
-    casework().check_token_reader(actor, practitioner_id)  # as GET .../tokens
+    tokens = list_tokens(actor, practitioner_id, min_position=min_position)
     with projected(("staff",), min_position) as connection:
-        tokens = queries.practitioner_tokens(connection, practitioner_id)
         names = queries.practitioner_names(connection, actor.clinic_id)
     return render_template(
         "admin/practitioner.html",

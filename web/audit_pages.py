@@ -1,26 +1,30 @@
 """The auditor's pages: the decision register, every correction, the access log, the proof.
 
-Each page is its API read shown as HTML (api/resources/register.py, api/resources/audit.py):
-the API's query schema checks its filters, the same role check opens it, the same query answers
-it, and the same access-log record names what it showed, with the purpose the reader picked.
-Each download is the API's CSV export, logged as the API logs it.
+Each page is its API read shown as HTML: the API's query schema checks its filters, and the
+function the API view calls (api/resources/register.py, api/resources/audit.py) answers it, with
+the same role check, query, access-log record (the purpose the reader picked) and vault. Each
+download is that function's CSV export. A page checks the same role first too, before its
+filter form, which names everyone who worked here: who may not read it hears 403, not a form.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from http import HTTPStatus
 
 from flask import Response, g
 
-from api.csv_export import csv_response
-from api.exports import every_row
-from api.read_models import projected
-from api.resources.audit import ACCESS_LOG_COLUMNS, CORRECTION_COLUMNS
-from api.resources.reads import clients_of, clinic_zone, purpose_of_use, reader
-from api.resources.register import CSV_COLUMNS as DECISION_COLUMNS
+from api.resources.audit import (
+    check_integrity,
+    export_access_log,
+    export_corrections,
+    latest_checkpoint,
+    list_access_log,
+    list_corrections,
+)
+from api.resources.reads import reader
+from api.resources.register import export_decisions, list_decisions
 from api.schemas.audit import (
     CheckpointSchema,
     CorrectionExportQuerySchema,
@@ -34,12 +38,8 @@ from api.schemas.reads import (
     DecisionQuerySchema,
 )
 from api.services import casework
-from casework.errors import NotFound
 from casework.permissions import Read, acting_role
-from projections import queries
-from projections.decisions import revealed_decisions
 from projections.pages import InvalidCursor
-from projections.timeline import revealed_entries
 from web.blueprint import blp
 from web.filter_forms import (
     ID_HINT,
@@ -91,22 +91,14 @@ def decisions() -> tuple[str, HTTPStatus]:
     if asked_for.errors:
         return page("audit/decisions.html", asked_for, filters)
     try:
-        with projected(("decisions", "caseload"), None) as connection:
-            found = queries.decision_register(
-                connection, actor.clinic_id, clinic_zone(actor), **asked_for.query
-            )
-            clients = clients_of(connection, {row["journey_id"] for row in found.items})
-            found = queries.named_page(connection, actor.clinic_id, found)
+        found = list_decisions(actor, asked_for.query)
     except InvalidCursor as error:
         return page("audit/decisions.html", bad_cursor(asked_for, error), filters)
-    # Rationales, criteria and conditions are a client's text: each journey shown is read.
-    casework().record_accesses(actor, clients, "decisions", purpose_of_use())
-    rows = revealed_decisions(casework().vault.reader(), clients, found.items)
     return page(
         "audit/decisions.html",
         asked_for,
         filters,
-        decisions=rows,
+        decisions=found.items,
         csv_url=asked_for.link("web.decisions_export", drop=PAGED),
         **next_links("web.decisions", asked_for, found.next),
     )
@@ -119,18 +111,7 @@ def decisions_export() -> Response | tuple[str, HTTPStatus]:
     asked_for = asked(DecisionQuerySchema(exclude=("format", *FRESH, *PAGED)))
     if asked_for.errors:
         return page("audit/decisions.html", asked_for, decision_filters())
-    purpose = purpose_of_use()
-    with projected(("decisions", "caseload"), None) as connection:
-        # Only as far as both projections got: every journey exported has its client id.
-        reached = g.projection_position
-        rows = queries.decision_register_rows(
-            connection, actor.clinic_id, clinic_zone(actor), up_to=reached, **asked_for.query
-        )
-        clients = clients_of(connection, {row["journey_id"] for row in rows})
-        rows = queries.named(connection, actor.clinic_id, rows)
-    casework().record_accesses(actor, clients, "decisions_export", purpose)
-    rows = revealed_decisions(casework().vault.reader(), clients, rows)
-    return csv_response(rows, DECISION_COLUMNS, "decisions.csv")
+    return export_decisions(actor, asked_for.query)
 
 
 # -- corrections (GET /audit/corrections) ----------------------------------------------------------
@@ -156,21 +137,14 @@ def corrections() -> tuple[str, HTTPStatus]:
     if asked_for.errors:
         return page("audit/corrections.html", asked_for, filters)
     try:
-        with projected(("timeline", "caseload"), None) as connection:
-            found = queries.corrections(
-                connection, actor.clinic_id, clinic_zone(actor), **asked_for.query
-            )
-            clients = clients_of(connection, {row["journey_id"] for row in found.items})
-            found = queries.named_page(connection, actor.clinic_id, found)
+        found = list_corrections(actor, asked_for.query)
     except InvalidCursor as error:
         return page("audit/corrections.html", bad_cursor(asked_for, error), filters)
-    casework().record_accesses(actor, clients, "corrections", purpose_of_use())
-    rows = revealed_entries(casework().vault.reader(), clients, found.items)
     return page(
         "audit/corrections.html",
         asked_for,
         filters,
-        corrections=rows,
+        corrections=found.items,
         words=words,
         csv_url=asked_for.link("web.corrections_export", drop=PAGED),
         **next_links("web.corrections", asked_for, found.next),
@@ -185,17 +159,7 @@ def corrections_export() -> Response | tuple[str, HTTPStatus]:
     asked_for = asked(CorrectionExportQuerySchema(exclude=FRESH))
     if asked_for.errors:
         return page("audit/corrections.html", asked_for, correction_filters())
-    zone = clinic_zone(actor)
-    with projected(("timeline", "caseload", "staff"), None) as connection:
-        rows = every_row(
-            partial(queries.corrections, connection, actor.clinic_id, zone, **asked_for.query)
-        )
-        clients = clients_of(connection, {row["journey_id"] for row in rows})
-        rows = queries.named(connection, actor.clinic_id, rows)
-    casework().record_accesses(actor, clients, "corrections_export", purpose_of_use())
-    revealed = revealed_entries(casework().vault.reader(), clients, rows)
-    flat = [{**row, **row["details"]} for row in revealed]
-    return csv_response(flat, CORRECTION_COLUMNS, "corrections.csv")
+    return export_corrections(actor, asked_for.query)
 
 
 # -- the access log (GET /audit/access-log) --------------------------------------------------------
@@ -222,11 +186,7 @@ def access_log() -> tuple[str, HTTPStatus]:
     if asked_for.errors:
         return page("audit/access_log.html", asked_for, filters)
     try:
-        with projected(("access_log",), None) as connection:
-            found = queries.access_log_entries(
-                connection, actor.clinic_id, clinic_zone(actor), **asked_for.query
-            )
-            found = queries.named_page(connection, actor.clinic_id, found)
+        found = list_access_log(actor, asked_for.query)
     except InvalidCursor as error:
         return page("audit/access_log.html", bad_cursor(asked_for, error), filters)
     return page(
@@ -247,15 +207,7 @@ def access_log_export() -> Response | tuple[str, HTTPStatus]:
     asked_for = asked(AccessLogExportQuerySchema(exclude=FRESH))
     if asked_for.errors:
         return page("audit/access_log.html", asked_for, access_filters())
-    query, zone = asked_for.query, clinic_zone(actor)
-    with projected(("access_log", "staff"), None) as connection:
-        rows = every_row(
-            partial(queries.access_log_entries, connection, actor.clinic_id, zone, **query)
-        )
-        rows = queries.named(connection, actor.clinic_id, rows)
-    journeys = list(dict.fromkeys(row["journey_id"] for row in rows))
-    casework().record_query(actor, "access_log_export", query, journeys, purpose_of_use())
-    return csv_response(rows, ACCESS_LOG_COLUMNS, "access-log.csv")
+    return export_access_log(actor, asked_for.query)
 
 
 # -- integrity (GET /audit/integrity, GET /audit/checkpoints/latest) -------------------------------
@@ -279,18 +231,14 @@ def integrity() -> tuple[str, HTTPStatus]:
     asked_for = asked(IntegrityQuerySchema(), purposeful=False)
     if asked_for.errors:
         return page("audit/integrity.html", asked_for, INTEGRITY_FILTERS, latest=latest)
-    report = casework().check_integrity(
-        g.actor, asked_for.query["journey_id"], asked_for.query["checkpoint"]
-    )
+    report = check_integrity(g.actor, asked_for.query)
     return page("audit/integrity.html", asked_for, INTEGRITY_FILTERS, report=report, latest=latest)
 
 
 @blp.route("/integrity/checkpoint")
 def checkpoint_file() -> Response:
     """The clinic's newest signed checkpoint as a file to keep (what the API answers)."""
-    latest = casework().latest_checkpoint(g.actor)
-    if latest is None:
-        raise NotFound("No checkpoint covers this clinic's history yet.")
+    latest = latest_checkpoint(g.actor)
     body = json.dumps(CheckpointSchema().dump(latest), indent=2, sort_keys=True) + "\n"
     name = f"checkpoint-{latest['sequence']}.json"
     return Response(

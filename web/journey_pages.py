@@ -1,7 +1,8 @@
 """The caseload, a journey's page with the forms its reader may use, and intake.
 
-Each page reads as the API's matching reads do: the same role check, the same logged access
-(with the purpose the reader picked), the same read models.
+Each list and the timeline are read by the function the API view calls (api/resources/
+journeys.py, api/resources/clients.py): the same role check, query and logged access, with the
+purpose the reader picked. A page checks the role first too, before its filter form.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from uuid import UUID
 from flask import g, render_template, request, url_for
 
 from api.read_models import projected
-from api.resources.reads import purpose_of_use, reader, resolve_me, today
+from api.resources.clients import list_clients
+from api.resources.journeys import list_caseload, list_pause_reviews, list_timeline
+from api.resources.reads import purpose_of_use, reader
 from api.schemas.reads import CaseloadQuerySchema, PauseReviewQuerySchema
 from api.services import casework
-from casework.client import pseudonym_key
 from casework.commands import Command, RecordClientDetails
 from casework.errors import Forbidden
 from casework.journey import commands as journey_commands
@@ -26,7 +28,6 @@ from casework.journey.values import Phase, Status
 from casework.permissions import Read, acting_role
 from projections import queries
 from projections.pages import InvalidCursor
-from projections.timeline import revealed_entries
 from web.blueprint import blp
 from web.choices import choices_for
 from web.commands import CommandForm, command_form, may, schemas
@@ -62,15 +63,10 @@ def journeys() -> str | tuple[str, HTTPStatus]:
     asked_for = asked(CaseloadQuerySchema(exclude=("min_position", "client")))
     if asked_for.errors:
         return page("journeys.html", asked_for, filters)
-    query = dict(asked_for.query, member=resolve_me(asked_for.query.get("member"), actor))
     try:
-        with projected(("caseload", "follow_ups"), None) as connection:
-            found = queries.caseload(connection, actor.clinic_id, today(actor), **query)
-            found = queries.named_page(connection, actor.clinic_id, found)
+        found = list_caseload(actor, asked_for.query)
     except InvalidCursor as error:
         return page("journeys.html", bad_cursor(asked_for, error), filters)
-    shown = [row["journey_id"] for row in found.items]
-    casework().record_query(actor, "caseload", query, shown, purpose_of_use())
     return page(
         "journeys.html",
         asked_for,
@@ -82,14 +78,7 @@ def journeys() -> str | tuple[str, HTTPStatus]:
 
 def found_clients(searched: str) -> str:
     """Clients whose pseudonym starts with what was typed, with their journeys (as GET /clients)."""
-    actor = g.actor
-    prefix = pseudonym_key(searched) if searched else ""
-    with projected(("clients",), None) as connection:
-        page = queries.clients_by_pseudonym(connection, actor.clinic_id, prefix)
-    shown = [UUID(str(j)) for client in page.items for j in client["journey_ids"]]
-    casework().record_query(
-        actor, "clients", {"pseudonym": prefix or None}, shown, purpose_of_use()
-    )
+    page = list_clients(g.actor, {"pseudonym": searched or None})
     return render_template("clients_found.html", clients=page.items, more=page.next is not None)
 
 
@@ -99,14 +88,10 @@ def journey(journey_id: UUID) -> str:
     actor = reader()
     pick_purpose()
     state = casework().get_journey(actor, journey_id, purpose=purpose_of_use())
-    recorded = casework().record_access(actor, journey_id, "timeline", purpose_of_use())
-    with projected(("timeline", "staff"), written_position()) as connection:
-        page = queries.journey_timeline(connection, actor.clinic_id, journey_id, limit=500)
-        page = queries.named_page(connection, actor.clinic_id, page)
+    written = written_position()
+    timeline = list_timeline(actor, journey_id, {"limit": 500}, min_position=written)
+    with projected(("staff",), written) as connection:
         names = queries.practitioner_names(connection, actor.clinic_id)
-    entries = revealed_entries(
-        casework().vault.reader(), {journey_id: recorded.client_id}, page.items
-    )
     corrections: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for correction in state["corrections"]:
         corrections[correction.get("corrects_version") or 0].append(correction)
@@ -117,7 +102,7 @@ def journey(journey_id: UUID) -> str:
         names=names,
         checklist=checklist(state["session_readiness"]["blockers"]),
         unexplained=unexplained(state["session_readiness"]["blockers"]),
-        entries=entries,
+        entries=timeline.items,
         corrections=corrections,
         forms=journey_forms(state, here),
         purposes=PURPOSES,
@@ -168,15 +153,9 @@ def pause_reviews() -> tuple[str, HTTPStatus]:
     if asked_for.errors:
         return page("pause_reviews.html", asked_for, filters)
     try:
-        with projected(("caseload", "decisions"), None) as connection:
-            found = queries.pause_reviews(
-                connection, actor.clinic_id, today(actor), **asked_for.query
-            )
-            found = queries.named_page(connection, actor.clinic_id, found)
+        found = list_pause_reviews(actor, asked_for.query)
     except InvalidCursor as error:
         return page("pause_reviews.html", bad_cursor(asked_for, error), filters)
-    shown = [row["journey_id"] for row in found.items]
-    casework().record_query(actor, "pause_reviews", asked_for.query, shown, purpose_of_use())
     return page(
         "pause_reviews.html",
         asked_for,

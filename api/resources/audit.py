@@ -1,4 +1,8 @@
-"""What auditors ask of the record as a whole: is it intact, and who read which record, why."""
+"""What auditors ask of the record as a whole: is it intact, and who read which record, why.
+
+Each view's body is a plain function of the actor and the query, so the pages for people read
+as the API does: the same role check, query, access-log records and vault.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ from casework.checkpoints import Checkpoint
 from casework.errors import NotFound
 from casework.integrity_report import IntegrityReport
 from casework.permissions import Read, acting_role
+from casework.roles import Actor
 from projections import queries
 from projections.pages import Page
 from projections.timeline import revealed_entries
@@ -52,13 +57,18 @@ class AccessLog(MethodView):
         Auditor or clinical lead. Ids, never content: who read which client's journey, in which
         role, through which endpoint, when, and for which purpose.
         """
-        actor = current_actor()
-        acting_role(actor, Read.ACCESS_LOG)
-        with projected(("access_log",), query.pop("min_position")) as connection:
-            page = queries.access_log_entries(
-                connection, actor.clinic_id, clinic_zone(actor), **query
-            )
-            return queries.named_page(connection, actor.clinic_id, page)
+        min_position = query.pop("min_position")
+        return list_access_log(current_actor(), query, min_position=min_position)
+
+
+def list_access_log(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Page:
+    """Return a page of the access log, named (ids, never content: not itself a read)."""
+    acting_role(actor, Read.ACCESS_LOG)
+    with projected(("access_log",), min_position) as connection:
+        page = queries.access_log_entries(connection, actor.clinic_id, clinic_zone(actor), **query)
+        return queries.named_page(connection, actor.clinic_id, page)
 
 
 ACCESS_LOG_COLUMNS = [
@@ -84,17 +94,24 @@ class AccessLogExport(MethodView):
         Auditor or clinical lead. Ids, names of the readers, roles, endpoints, purposes and
         times; never content. The export is itself recorded as one query, with its journeys.
         """
-        actor = current_actor()
-        acting_role(actor, Read.ACCESS_LOG)
-        zone = clinic_zone(actor)
-        with projected(("access_log", "staff"), query.pop("min_position")) as connection:
-            rows = every_row(
-                partial(queries.access_log_entries, connection, actor.clinic_id, zone, **query)
-            )
-            rows = queries.named(connection, actor.clinic_id, rows)
-        journeys = list(dict.fromkeys(row["journey_id"] for row in rows))
-        casework().record_query(actor, "access_log_export", query, journeys, purpose_of_use())
-        return csv_response(rows, ACCESS_LOG_COLUMNS, "access-log.csv")
+        min_position = query.pop("min_position")
+        return export_access_log(current_actor(), query, min_position=min_position)
+
+
+def export_access_log(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Response:
+    """Return the matching reads as a CSV file; the export is logged as one query."""
+    acting_role(actor, Read.ACCESS_LOG)
+    zone = clinic_zone(actor)
+    with projected(("access_log", "staff"), min_position) as connection:
+        rows = every_row(
+            partial(queries.access_log_entries, connection, actor.clinic_id, zone, **query)
+        )
+        rows = queries.named(connection, actor.clinic_id, rows)
+    journeys = list(dict.fromkeys(row["journey_id"] for row in rows))
+    casework().record_query(actor, "access_log_export", query, journeys, purpose_of_use())
+    return csv_response(rows, ACCESS_LOG_COLUMNS, "access-log.csv")
 
 
 @blp.route("/access-queries")
@@ -145,20 +162,24 @@ class CorrectionsExport(MethodView):
         Auditor or clinical lead. Values can be a client's notes: each journey in the file is
         logged as read (endpoint `corrections_export`).
         """
-        actor = current_actor()
-        acting_role(actor, Read.ACCESS_LOG)
-        zone = clinic_zone(actor)
-        projections = ("timeline", "caseload", "staff")
-        with projected(projections, query.pop("min_position")) as connection:
-            rows = every_row(
-                partial(queries.corrections, connection, actor.clinic_id, zone, **query)
-            )
-            clients = clients_of(connection, {row["journey_id"] for row in rows})
-            rows = queries.named(connection, actor.clinic_id, rows)
-        casework().record_accesses(actor, clients, "corrections_export", purpose_of_use())
-        revealed = revealed_entries(casework().vault.reader(), clients, rows)
-        flat = [{**row, **row["details"]} for row in revealed]
-        return csv_response(flat, CORRECTION_COLUMNS, "corrections.csv")
+        min_position = query.pop("min_position")
+        return export_corrections(current_actor(), query, min_position=min_position)
+
+
+def export_corrections(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Response:
+    """Return every matching correction as a CSV file; each journey in it is logged as read."""
+    acting_role(actor, Read.ACCESS_LOG)
+    zone = clinic_zone(actor)
+    with projected(("timeline", "caseload", "staff"), min_position) as connection:
+        rows = every_row(partial(queries.corrections, connection, actor.clinic_id, zone, **query))
+        clients = clients_of(connection, {row["journey_id"] for row in rows})
+        rows = queries.named(connection, actor.clinic_id, rows)
+    casework().record_accesses(actor, clients, "corrections_export", purpose_of_use())
+    revealed = revealed_entries(casework().vault.reader(), clients, rows)
+    flat = [{**row, **row["details"]} for row in revealed]
+    return csv_response(flat, CORRECTION_COLUMNS, "corrections.csv")
 
 
 @blp.route("/integrity")
@@ -173,7 +194,12 @@ class Integrity(MethodView):
         a signed checkpoint covers its head; with `checkpoint`, a checkpoint you kept, which the
         store must still agree with. `first_break` is null when the history is intact.
         """
-        return casework().check_integrity(current_actor(), query["journey_id"], query["checkpoint"])
+        return check_integrity(current_actor(), query)
+
+
+def check_integrity(actor: Actor, query: dict[str, Any]) -> IntegrityReport:
+    """Return the integrity check of the clinic's history, or of one journey (`journey_id`)."""
+    return casework().check_integrity(actor, query["journey_id"], query["checkpoint"])
 
 
 @blp.route("/checkpoints/latest")
@@ -186,10 +212,15 @@ class LatestCheckpoint(MethodView):
         Auditor, admin or clinical lead. 404 until a sealer has signed a checkpoint covering the
         clinic's history.
         """
-        checkpoint = casework().latest_checkpoint(current_actor())
-        if checkpoint is None:
-            raise NotFound("No checkpoint covers this clinic's history yet.")
-        return checkpoint
+        return latest_checkpoint(current_actor())
+
+
+def latest_checkpoint(actor: Actor) -> Checkpoint:
+    """Return the clinic's newest signed checkpoint (NotFound while none covers its history)."""
+    checkpoint = casework().latest_checkpoint(actor)
+    if checkpoint is None:
+        raise NotFound("No checkpoint covers this clinic's history yet.")
+    return checkpoint
 
 
 @blp.route("/corrections")
@@ -203,11 +234,18 @@ class Corrections(MethodView):
         Auditor or clinical lead.
         The values can be a client's notes, so each journey listed is logged as read.
         """
-        actor = current_actor()
-        acting_role(actor, Read.ACCESS_LOG)
-        with projected(("timeline", "caseload"), query.pop("min_position")) as connection:
-            page = queries.corrections(connection, actor.clinic_id, clinic_zone(actor), **query)
-            clients = clients_of(connection, {row["journey_id"] for row in page.items})
-            page = queries.named_page(connection, actor.clinic_id, page)
-        casework().record_accesses(actor, clients, "corrections", purpose_of_use())
-        return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)
+        min_position = query.pop("min_position")
+        return list_corrections(current_actor(), query, min_position=min_position)
+
+
+def list_corrections(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Page:
+    """Return a page of corrections, named and revealed; each journey on it is logged as read."""
+    acting_role(actor, Read.ACCESS_LOG)
+    with projected(("timeline", "caseload"), min_position) as connection:
+        page = queries.corrections(connection, actor.clinic_id, clinic_zone(actor), **query)
+        clients = clients_of(connection, {row["journey_id"] for row in page.items})
+        page = queries.named_page(connection, actor.clinic_id, page)
+    casework().record_accesses(actor, clients, "corrections", purpose_of_use())
+    return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)

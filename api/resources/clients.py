@@ -1,4 +1,8 @@
-"""Clients: identifying details (encrypted per client) and erasure by destroying the key."""
+"""Clients: identifying details (encrypted per client) and erasure by destroying the key.
+
+The search's body is a plain function of the actor and the query, so the page for people finds
+clients as the API does: the same role check, query and access-log record.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from flask.views import MethodView
 from api.auth import current_actor
 from api.read_models import projected
 from api.resources.blueprint import Blueprint
-from api.resources.reads import purpose_of_use, reader
+from api.resources.reads import purpose_of_use
 from api.schemas.clients import (
     ClientDetailsSchema,
     ClientPageSchema,
@@ -23,6 +27,8 @@ from api.schemas.common import WrittenSchema
 from api.services import casework
 from casework.client import pseudonym_key
 from casework.commands import EraseClient, RecordClientDetails
+from casework.permissions import Read, acting_role
+from casework.roles import Actor
 from projections import queries
 from projections.pages import Page
 
@@ -42,16 +48,23 @@ class Clients(MethodView):
         never identifying details; recorded in the access log as one query, with the journeys
         of every client it showed.
         """
-        actor = reader()
-        given = query.pop("pseudonym")
-        prefix = pseudonym_key(given) if given else ""
-        with projected(("clients",), query.pop("min_position")) as connection:
-            page = queries.clients_by_pseudonym(connection, actor.clinic_id, prefix, **query)
-        journeys = [UUID(j) for client in page.items for j in client["journey_ids"]]
-        casework().record_query(
-            actor, "clients", {"pseudonym": prefix or None}, journeys, purpose_of_use()
-        )
-        return page
+        min_position = query.pop("min_position")
+        return list_clients(current_actor(), query, min_position=min_position)
+
+
+def list_clients(actor: Actor, query: dict[str, Any], *, min_position: int | None = None) -> Page:
+    """Return a page of the clients whose pseudonym starts so; logged as one query (`clients`)."""
+    acting_role(actor, Read.JOURNEY)
+    given = query["pseudonym"]
+    prefix = pseudonym_key(given) if given else ""
+    paging = {name: value for name, value in query.items() if name != "pseudonym"}
+    with projected(("clients",), min_position) as connection:
+        page = queries.clients_by_pseudonym(connection, actor.clinic_id, prefix, **paging)
+    journeys = [UUID(j) for client in page.items for j in client["journey_ids"]]
+    casework().record_query(
+        actor, "clients", {"pseudonym": prefix or None}, journeys, purpose_of_use()
+    )
+    return page
 
 
 @blp.route("/<uuid:client_id>")

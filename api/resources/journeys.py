@@ -1,4 +1,8 @@
-"""Journeys: intake opens one; reading one replays it (now or as of a version)."""
+"""Journeys: intake opens one; reading one replays it (now or as of a version).
+
+Each list view's body is a plain function of the actor and the query, so the pages for people
+read as the API does: the same role check, query, access-log records and vault.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from api.auth import current_actor
 from api.conditional import ETAG_HEADER, IF_NONE_MATCH, NOT_MODIFIED, state_tag
 from api.read_models import projected
 from api.resources.blueprint import Blueprint
-from api.resources.reads import logged_query, purpose_of_use, reader, resolve_me, today
+from api.resources.reads import logged_query, purpose_of_use, resolve_me, today
 from api.resources.writes import Created, created
 from api.schemas.audit import JourneyExportSchema
 from api.schemas.common import HistoryQuerySchema, WrittenSchema
@@ -28,6 +32,7 @@ from api.schemas.reads import (
 from api.services import casework
 from casework.journey.commands import RecordIntake
 from casework.permissions import Read, acting_role
+from casework.roles import Actor
 from projections import queries
 from projections.pages import Page
 from projections.timeline import revealed_entries
@@ -47,12 +52,8 @@ class Journeys(MethodView):
         write you made); the list is recorded in the access log as one query, with its filters and
         the journeys it showed.
         """
-        actor = reader()
-        query["member"] = resolve_me(query["member"], actor)
-        with projected(("caseload", "follow_ups"), query.pop("min_position")) as connection:
-            page = queries.caseload(connection, actor.clinic_id, today(actor), **query)
-            page = queries.named_page(connection, actor.clinic_id, page)
-        return logged_query(actor, "caseload", query, page)
+        min_position = query.pop("min_position")
+        return list_caseload(current_actor(), query, min_position=min_position)
 
     @blp.arguments(RecordIntakeSchema)
     @blp.response(201, WrittenSchema)
@@ -67,6 +68,16 @@ class Journeys(MethodView):
         return created(casework().record_intake(current_actor(), command))
 
 
+def list_caseload(actor: Actor, query: dict[str, Any], *, min_position: int | None = None) -> Page:
+    """Return a page of the caseload, named; logged as one query (`caseload`), `me` resolved."""
+    acting_role(actor, Read.JOURNEY)
+    query = dict(query, member=resolve_me(query["member"], actor))
+    with projected(("caseload", "follow_ups"), min_position) as connection:
+        page = queries.caseload(connection, actor.clinic_id, today(actor), **query)
+        page = queries.named_page(connection, actor.clinic_id, page)
+    return logged_query(actor, "caseload", query, page)
+
+
 @blp.route("/pause-reviews")
 class PauseReviews(MethodView):
     @blp.arguments(PauseReviewQuerySchema, location="query")
@@ -79,12 +90,19 @@ class PauseReviews(MethodView):
         the pseudonym, when and by whom the journey was paused, and the days overdue. Recorded in
         the access log as one query.
         """
-        actor = current_actor()
-        acting_role(actor, Read.PAUSE_REVIEWS)
-        with projected(("caseload", "decisions"), query.pop("min_position")) as connection:
-            page = queries.pause_reviews(connection, actor.clinic_id, today(actor), **query)
-            page = queries.named_page(connection, actor.clinic_id, page)
-        return logged_query(actor, "pause_reviews", query, page)
+        min_position = query.pop("min_position")
+        return list_pause_reviews(current_actor(), query, min_position=min_position)
+
+
+def list_pause_reviews(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Page:
+    """Return a page of the pause reviews due, named; logged as one query (`pause_reviews`)."""
+    acting_role(actor, Read.PAUSE_REVIEWS)
+    with projected(("caseload", "decisions"), min_position) as connection:
+        page = queries.pause_reviews(connection, actor.clinic_id, today(actor), **query)
+        page = queries.named_page(connection, actor.clinic_id, page)
+    return logged_query(actor, "pause_reviews", query, page)
 
 
 @blp.route("/<uuid:journey_id>")
@@ -120,13 +138,21 @@ class JourneyTimeline(MethodView):
         Every clinical role and the auditor; a logged read. Each entry names who recorded it, in
         which role, when it happened and when it was recorded, with its corrections beside it.
         """
-        actor = reader()
-        journey = casework().record_access(actor, journey_id, "timeline", purpose_of_use())
-        with projected(("timeline",), query.pop("min_position")) as connection:
-            page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
-            page = queries.named_page(connection, actor.clinic_id, page)
-        clients = {journey_id: journey.client_id}
-        return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)
+        min_position = query.pop("min_position")
+        return list_timeline(current_actor(), journey_id, query, min_position=min_position)
+
+
+def list_timeline(
+    actor: Actor, journey_id: UUID, query: dict[str, Any], *, min_position: int | None = None
+) -> Page:
+    """Return a page of a journey's timeline, named and revealed; logged as a read (`timeline`)."""
+    acting_role(actor, Read.JOURNEY)
+    journey = casework().record_access(actor, journey_id, "timeline", purpose_of_use())
+    with projected(("timeline",), min_position) as connection:
+        page = queries.journey_timeline(connection, actor.clinic_id, journey_id, **query)
+        page = queries.named_page(connection, actor.clinic_id, page)
+    clients = {journey_id: journey.client_id}
+    return Page(revealed_entries(casework().vault.reader(), clients, page.items), page.next)
 
 
 @blp.route("/<uuid:journey_id>/export")

@@ -1,4 +1,8 @@
-"""Practitioners: staff of the caller's clinic, managed by its admins."""
+"""Practitioners: staff of the caller's clinic, managed by its admins.
+
+The staff list and a practitioner's tokens are plain functions of the actor and the query, so
+the admin pages for people read them as the API does.
+"""
 
 from __future__ import annotations
 
@@ -71,13 +75,8 @@ class Practitioners(MethodView):
         here, credentials and modalities. Read from the projections (`min_position` waits for a
         write you made).
         """
-        actor = current_actor()
-        acting_role(actor, Read.PRACTITIONER)
-        role = query.pop("role")
-        with projected(("staff",), query.pop("min_position")) as connection:
-            return queries.staff_list(
-                connection, actor.clinic_id, role=role and role.value, **query
-            )
+        min_position = query.pop("min_position")
+        return list_practitioners(current_actor(), query, min_position=min_position)
 
     @blp.arguments(RegisterPractitionerSchema)
     @blp.response(201, WrittenSchema)
@@ -89,6 +88,17 @@ class Practitioners(MethodView):
         care team, a session's facilitators).
         """
         return created(casework().register_practitioner(current_actor(), command))
+
+
+def list_practitioners(
+    actor: Actor, query: dict[str, Any], *, min_position: int | None = None
+) -> Page:
+    """Return a page of the clinic's practitioners by name (staff data: not logged)."""
+    acting_role(actor, Read.PRACTITIONER)
+    role = query["role"]
+    rest = {name: value for name, value in query.items() if name != "role"}
+    with projected(("staff",), min_position) as connection:
+        return queries.staff_list(connection, actor.clinic_id, role=role and role.value, **rest)
 
 
 @blp.route("/<uuid:practitioner_id>")
@@ -190,9 +200,7 @@ class PractitionerTokens(MethodView):
 
         An admin any practitioner's of the clinic; anyone their own. Never the token itself.
         """
-        casework().check_token_reader(current_actor(), practitioner_id)
-        with projected(("staff",), None) as connection:
-            return {"items": queries.practitioner_tokens(connection, practitioner_id)}
+        return {"items": list_tokens(current_actor(), practitioner_id)}
 
     @blp.arguments(IssueTokenSchema)
     @blp.response(201, IssuedTokenSchema)
@@ -206,6 +214,15 @@ class PractitionerTokens(MethodView):
         issued = casework().issue_token(current_actor(), command)
         answer, status, headers = created(issued.written)
         return {**answer, "secret": issued.secret}, status, headers
+
+
+def list_tokens(
+    actor: Actor, practitioner_id: UUID, *, min_position: int | None = None
+) -> list[dict[str, Any]]:
+    """Return a practitioner's bearer tokens, newest first, if the actor may see them."""
+    casework().check_token_reader(actor, practitioner_id)
+    with projected(("staff",), min_position) as connection:
+        return queries.practitioner_tokens(connection, practitioner_id)
 
 
 @blp.route("/<uuid:practitioner_id>/tokens/<uuid:token_id>")
