@@ -10,6 +10,7 @@ invitation link: those post here, and the page they answer shows the secret, nev
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from http import HTTPStatus
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -39,10 +40,9 @@ from casework.errors import Forbidden
 from casework.practitioner import Practitioner
 from casework.roles import Actor, Role
 from projections import queries
-from projections.pages import InvalidCursor
 from web.blueprint import blp
 from web.commands import CommandForm, Done, command_form, may, perform
-from web.filter_forms import ROWS, Filter, asked, bad_cursor, next_links, page
+from web.filter_forms import ROWS, Filter, asked, listing
 from web.reading import written_position
 
 NOT_STORED = {"Cache-Control": "no-store"}
@@ -96,20 +96,8 @@ def staff() -> tuple[str, HTTPStatus]:
         "done": request.args.get("done"),
     }
     asked_for = asked(StaffQuerySchema(exclude=("min_position",)), purposeful=False)
-    if asked_for.errors:
-        return page("admin/staff.html", asked_for, STAFF_FILTERS, **shown)
-    try:
-        found = list_practitioners(actor, asked_for.query, min_position=written_position())
-    except InvalidCursor as error:
-        return page("admin/staff.html", bad_cursor(asked_for, error), STAFF_FILTERS, **shown)
-    return page(
-        "admin/staff.html",
-        asked_for,
-        STAFF_FILTERS,
-        rows=found.items,
-        **next_links("web.staff", asked_for, found.next),
-        **shown,
-    )
+    read = partial(list_practitioners, actor, min_position=written_position())
+    return listing("admin/staff.html", asked_for, STAFF_FILTERS, read, "web.staff", **shown)
 
 
 # -- one practitioner ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from http import HTTPStatus
 
 from flask import Response, g
@@ -39,17 +40,15 @@ from api.schemas.reads import (
 )
 from api.services import casework
 from casework.permissions import Read, acting_role
-from projections.pages import InvalidCursor
 from web.blueprint import blp
 from web.filter_forms import (
     ID_HINT,
     ROWS,
     Filter,
     asked,
-    bad_cursor,
     date_filters,
     everyone_who_worked_here,
-    next_links,
+    listing,
     page,
     purpose_filter,
 )
@@ -88,19 +87,13 @@ def decisions() -> tuple[str, HTTPStatus]:
     actor = reader()
     filters = decision_filters()
     asked_for = asked(DecisionQuerySchema(exclude=("format", *FRESH)))
-    if asked_for.errors:
-        return page("audit/decisions.html", asked_for, filters)
-    try:
-        found = list_decisions(actor, asked_for.query)
-    except InvalidCursor as error:
-        return page("audit/decisions.html", bad_cursor(asked_for, error), filters)
-    return page(
+    return listing(
         "audit/decisions.html",
         asked_for,
         filters,
-        decisions=found.items,
+        partial(list_decisions, actor),
+        "web.decisions",
         csv_url=asked_for.link("web.decisions_export", drop=PAGED),
-        **next_links("web.decisions", asked_for, found.next),
     )
 
 
@@ -134,20 +127,14 @@ def corrections() -> tuple[str, HTTPStatus]:
     acting_role(actor, Read.ACCESS_LOG)
     filters = correction_filters()
     asked_for = asked(CorrectionQuerySchema(exclude=FRESH))
-    if asked_for.errors:
-        return page("audit/corrections.html", asked_for, filters)
-    try:
-        found = list_corrections(actor, asked_for.query)
-    except InvalidCursor as error:
-        return page("audit/corrections.html", bad_cursor(asked_for, error), filters)
-    return page(
+    return listing(
         "audit/corrections.html",
         asked_for,
         filters,
-        corrections=found.items,
+        partial(list_corrections, actor),
+        "web.corrections",
         words=words,
         csv_url=asked_for.link("web.corrections_export", drop=PAGED),
-        **next_links("web.corrections", asked_for, found.next),
     )
 
 
@@ -183,19 +170,13 @@ def access_log() -> tuple[str, HTTPStatus]:
     filters = access_filters()
     # Ids only, as the API's list: not itself a read of a record. The purpose is the download's.
     asked_for = asked(AccessLogQuerySchema(exclude=FRESH))
-    if asked_for.errors:
-        return page("audit/access_log.html", asked_for, filters)
-    try:
-        found = list_access_log(actor, asked_for.query)
-    except InvalidCursor as error:
-        return page("audit/access_log.html", bad_cursor(asked_for, error), filters)
-    return page(
+    return listing(
         "audit/access_log.html",
         asked_for,
         filters,
-        accesses=found.items,
+        partial(list_access_log, actor),
+        "web.access_log",
         csv_url=asked_for.link("web.access_log_export", drop=PAGED),
-        **next_links("web.access_log", asked_for, found.next),
     )
 
 

@@ -4,7 +4,7 @@ beside its control (422), never guessed at or ignored."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -17,7 +17,7 @@ from casework.access_log import default_purpose
 from casework.errors import InvalidInput
 from casework.permissions import Read, acting_role
 from projections import queries
-from projections.pages import InvalidCursor
+from projections.pages import InvalidCursor, Page
 from web.reading import PURPOSES, pick_purpose
 
 AFTER_A_WRITE = ("done", "at")
@@ -120,6 +120,26 @@ def page(
     labels = {each.name: each.label for each in filters}
     html = render_template(template, asked=asked_for, filters=filters, labels=labels, **shown)
     return html, status
+
+
+def listing(
+    template: str,
+    asked_for: Asked,
+    filters: list[Filter],
+    read: Callable[[dict[str, Any]], Page],
+    endpoint: str,
+    **shown: Any,
+) -> tuple[str, HTTPStatus]:
+    """Render a list page: `read` (the API's own read) gives its `rows` and the links on; a
+    refused filter or cursor is shown beside its control instead."""
+    if asked_for.errors:
+        return page(template, asked_for, filters, **shown)
+    try:
+        found = read(asked_for.query)
+    except InvalidCursor as error:
+        return page(template, bad_cursor(asked_for, error), filters, **shown)
+    links = next_links(endpoint, asked_for, found.next)
+    return page(template, asked_for, filters, rows=found.items, **links, **shown)
 
 
 def next_links(endpoint: str, asked_for: Asked, next_cursor: str | None) -> dict[str, str | None]:

@@ -8,6 +8,7 @@ purpose the reader picked. A page checks the role first too, before its filter f
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 from uuid import UUID
@@ -27,11 +28,10 @@ from casework.journey.commands import JourneyCommand, RecordIntake
 from casework.journey.values import Phase, Status
 from casework.permissions import Read, acting_role
 from projections import queries
-from projections.pages import InvalidCursor
 from web.blueprint import blp
 from web.choices import choices_for
 from web.commands import CommandForm, command_form, may, schemas
-from web.filter_forms import ROWS, Filter, asked, bad_cursor, next_links, page, purpose_filter
+from web.filter_forms import ROWS, Filter, asked, listing, purpose_filter
 from web.readiness import checklist, unexplained
 from web.reading import PURPOSES, pick_purpose, written_position
 
@@ -61,19 +61,8 @@ def journeys() -> str | tuple[str, HTTPStatus]:
         return found_clients(request.form.get("pseudonym", "").strip()[:100])
     filters = [*CASELOAD_FILTERS, purpose_filter()]
     asked_for = asked(CaseloadQuerySchema(exclude=("min_position", "client")))
-    if asked_for.errors:
-        return page("journeys.html", asked_for, filters)
-    try:
-        found = list_caseload(actor, asked_for.query)
-    except InvalidCursor as error:
-        return page("journeys.html", bad_cursor(asked_for, error), filters)
-    return page(
-        "journeys.html",
-        asked_for,
-        filters,
-        rows=found.items,
-        **next_links("web.journeys", asked_for, found.next),
-    )
+    read = partial(list_caseload, actor)
+    return listing("journeys.html", asked_for, filters, read, "web.journeys")
 
 
 def found_clients(searched: str) -> str:
@@ -150,16 +139,5 @@ def pause_reviews() -> tuple[str, HTTPStatus]:
         purpose_filter(),
     ]
     asked_for = asked(PauseReviewQuerySchema(exclude=("min_position",)))
-    if asked_for.errors:
-        return page("pause_reviews.html", asked_for, filters)
-    try:
-        found = list_pause_reviews(actor, asked_for.query)
-    except InvalidCursor as error:
-        return page("pause_reviews.html", bad_cursor(asked_for, error), filters)
-    return page(
-        "pause_reviews.html",
-        asked_for,
-        filters,
-        rows=found.items,
-        **next_links("web.pause_reviews", asked_for, found.next),
-    )
+    read = partial(list_pause_reviews, actor)
+    return listing("pause_reviews.html", asked_for, filters, read, "web.pause_reviews")

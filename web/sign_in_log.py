@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
 from http import HTTPStatus
+from typing import Any
 
 from flask import g
 from marshmallow import fields
@@ -12,18 +14,17 @@ from api.resources.reads import clinic_zone
 from api.schemas.common import day
 from api.schemas.reads import ReadQuerySchema
 from casework.permissions import Read, acting_role
+from casework.roles import Actor
 from projections import queries
-from projections.pages import InvalidCursor
+from projections.pages import Page
 from web.blueprint import blp
 from web.filter_forms import (
     ROWS,
     Filter,
     asked,
-    bad_cursor,
     date_filters,
     everyone_who_worked_here,
-    next_links,
-    page,
+    listing,
 )
 
 
@@ -47,20 +48,13 @@ def sign_ins() -> tuple[str, HTTPStatus]:
         ROWS,
     ]
     asked_for = asked(SignInQuerySchema(exclude=("min_position",)), purposeful=False)
-    if asked_for.errors:
-        return page("sign_ins.html", asked_for, filters)
-    try:
-        with projected(("sign_ins", "staff"), None) as connection:
-            found = queries.sign_in_history(
-                connection, actor.clinic_id, clinic_zone(actor), **asked_for.query
-            )
-            found = queries.named_page(connection, actor.clinic_id, found)
-    except InvalidCursor as error:
-        return page("sign_ins.html", bad_cursor(asked_for, error), filters)
-    return page(
-        "sign_ins.html",
-        asked_for,
-        filters,
-        rows=found.items,
-        **next_links("web.sign_ins", asked_for, found.next),
+    return listing(
+        "sign_ins.html", asked_for, filters, partial(sign_in_history, actor), "web.sign_ins"
     )
+
+
+def sign_in_history(actor: Actor, query: dict[str, Any]) -> Page:
+    """Return a page of the clinic's sign-in history, names beside ids."""
+    with projected(("sign_ins", "staff"), None) as connection:
+        found = queries.sign_in_history(connection, actor.clinic_id, clinic_zone(actor), **query)
+        return queries.named_page(connection, actor.clinic_id, found)
