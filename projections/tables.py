@@ -306,6 +306,7 @@ browser_sessions = Table(
     metadata,
     Column("session_key", String, primary_key=True),
     Column("account_id", Uuid, nullable=False),
+    Column("practitioner_id", Uuid, nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime, nullable=True),

@@ -2,8 +2,9 @@
 
 The key is derived from the master key. So whoever can write to the database still cannot make a
 session: a row names its session by HMAC(key, cookie), and its seal, HMAC(key, session, account,
-start), ties it to its person and its start. A row added, moved to another account or made
-younger opens nothing (and is logged).
+practitioner, start), ties it to its person and its start. A row added, moved to another person
+or made younger opens nothing (and is logged). Each page loads only the practitioner the row
+names (their roles now), never the account, whose sign-ins grow with the years.
 
 A session ends when its person signs out, after IDLE_MINUTES without a request, after
 SESSION_HOURS in all, or at once when its practitioner is deactivated. Every end is recorded on
@@ -37,6 +38,7 @@ TOUCH_EVERY = timedelta(seconds=30)
 class OpenSession(NamedTuple):
     key: str
     account_id: UUID
+    practitioner_id: UUID
 
 
 class Found(NamedTuple):
@@ -59,13 +61,14 @@ class BrowserSessions:
         """Return what a session is stored under: never the cookie itself."""
         return self._mac(f"cookie|{cookie}")
 
-    def _seal(self, key: str, account_id: UUID, started_at: datetime) -> str:
-        return self._mac(f"session|{key}|{account_id}|{started_at.isoformat()}")
+    def _seal(self, key: str, account_id: UUID, practitioner_id: UUID, started_at: datetime) -> str:
+        whose = f"{account_id}|{practitioner_id}"
+        return self._mac(f"session|{key}|{whose}|{started_at.isoformat()}")
 
     def _mac(self, text: str) -> str:
         return hmac.new(self._key, text.encode(), hashlib.sha256).hexdigest()
 
-    def start(self, account_id: UUID) -> str:
+    def start(self, account_id: UUID, practitioner_id: UUID) -> str:
         """Open a session for an account; return its cookie (a fresh one: no fixation)."""
         cookie = secrets.token_urlsafe(32)
         now = utc_now()
@@ -75,9 +78,10 @@ class BrowserSessions:
                 insert(browser_sessions).values(
                     session_key=key,
                     account_id=account_id,
+                    practitioner_id=practitioner_id,
                     started_at=now,
                     last_seen_at=now,
-                    seal=self._seal(key, account_id, now),
+                    seal=self._seal(key, account_id, practitioner_id, now),
                 )
             )
             # Rows of sessions past their lifetime open nothing: forgotten as others begin. What
@@ -97,20 +101,22 @@ class BrowserSessions:
             ).first()
             if row is None or row.ended_at is not None:
                 return Found(None, None)
-            if not hmac.compare_digest(row.seal, self._seal(key, row.account_id, row.started_at)):
+            if not hmac.compare_digest(
+                row.seal, self._seal(key, row.account_id, row.practitioner_id, row.started_at)
+            ):
                 log.warning("a browser session's row does not match its seal: refused")
                 return Found(None, None)
             ended = self._why_over(row.started_at, row.last_seen_at, now)
             if ended is not None:
                 self._end(connection, key, now)
-                return Found(OpenSession(key, row.account_id), ended)
+                return Found(OpenSession(key, row.account_id, row.practitioner_id), ended)
             if now - row.last_seen_at >= TOUCH_EVERY:
                 connection.execute(
                     update(browser_sessions)
                     .where(browser_sessions.c.session_key == key)
                     .values(last_seen_at=now)
                 )
-        return Found(OpenSession(key, row.account_id), None)
+        return Found(OpenSession(key, row.account_id, row.practitioner_id), None)
 
     def end(self, key: str) -> bool:
         """End a session now; return whether it was open."""

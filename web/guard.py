@@ -83,7 +83,7 @@ def signed_in() -> BaseResponse | None:
             casework().sign_out(found.session.account_id, found.ended)
             ended = found.ended
         elif found.session is not None:
-            g.actor = casework().signed_in_actor(found.session.account_id)
+            g.actor = casework().signed_in_actor(found.session.practitioner_id)
             if g.actor is None:
                 sessions().end(found.session.key)
                 casework().sign_out(found.session.account_id, "deactivated")

@@ -39,7 +39,9 @@ def sign_in() -> str | BaseResponse:
         page = render_template("sign_in.html", notice=None, refusal=attempt.refusal)
         return Response(page, HTTPStatus.UNAUTHORIZED)
     response = redirect(url_for("web.home"), HTTPStatus.SEE_OTHER)
-    set_cookie(response, COOKIE, sessions().start(attempt.account_id), None)
+    set_cookie(
+        response, COOKIE, sessions().start(attempt.account_id, attempt.actor.practitioner_id), None
+    )
     return response
 
 

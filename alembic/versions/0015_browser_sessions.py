@@ -23,6 +23,7 @@ def upgrade() -> None:
         "browser_sessions",
         sa.Column("session_key", sa.String(), nullable=False),
         sa.Column("account_id", sa.Uuid(), nullable=False),
+        sa.Column("practitioner_id", sa.Uuid(), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
