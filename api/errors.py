@@ -135,14 +135,25 @@ UNGUARDED_ENDPOINTS = {"health.Liveness", "health.Readiness", "metrics"}
 """Answered even while the store is away: they say so themselves."""
 
 
-def refuse_while_store_unavailable() -> Response | None:
-    """Answer 503 at once while the store is away (probing it again when a probe is due)."""
+class StoreAway(Exception):
+    """Raised before a request's view while the store is known to be away: answered 503."""
+
+
+def refuse_while_store_unavailable() -> None:
+    """Answer 503 at once while the store is away (probing it again when a probe is due).
+
+    Raised, not returned, so that whoever answers the request (the API, or a page) says it.
+    """
     if request.endpoint in UNGUARDED_ENDPOINTS:
-        return None
+        return
     outage: StoreOutage = current_app.extensions["store_outage"]
     if outage.refuses(current_app.extensions["read_models"].engine):
-        return store_unavailable()
-    return None
+        raise StoreAway()
+
+
+def handle_store_away(_: StoreAway) -> Response:
+    """Answer a request refused while the store is away."""
+    return store_unavailable()
 
 
 def store_unavailable(
@@ -204,6 +215,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CaseworkError, handle_casework_error)
     for unavailable in (OperationalError, InterfaceError, SQLOperationalError, SQLInterfaceError):
         app.register_error_handler(unavailable, handle_store_unavailable)
+    app.register_error_handler(StoreAway, handle_store_away)
     app.before_request(refuse_while_store_unavailable)
     app.register_error_handler(RequestEntityTooLarge, handle_body_too_large)
     app.register_error_handler(InvalidCursor, handle_invalid_cursor)

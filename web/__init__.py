@@ -17,7 +17,12 @@ from sqlalchemy.exc import InterfaceError as SQLInterfaceError
 from sqlalchemy.exc import OperationalError as SQLOperationalError
 from werkzeug.wrappers import Response as BaseResponse
 
-from api.errors import handle_casework_error, handle_store_unavailable
+from api.errors import (
+    StoreAway,
+    handle_casework_error,
+    handle_store_away,
+    handle_store_unavailable,
+)
 from api.resources.reads import clinic_zone
 from casework.errors import CaseworkError, Forbidden, InvalidInput, NotFound
 from web import guard, pages  # noqa: F401  (each page module adds its routes to `blp`)
@@ -60,13 +65,18 @@ def invalid(error: InvalidInput) -> Response:
 @blp.errorhandler(InterfaceError)
 @blp.errorhandler(SQLOperationalError)
 @blp.errorhandler(SQLInterfaceError)
+@blp.errorhandler(StoreAway)
 def as_the_api_answers(error: Exception) -> Response:
     """Any other refusal, or the store away: the API's status and headers, as a page."""
-    answer = (
-        handle_casework_error(error)
-        if isinstance(error, CaseworkError)
-        else handle_store_unavailable(error)
-    )
+    if isinstance(error, CaseworkError):
+        answer = handle_casework_error(error)
+    else:  # the store is away: the page shows no menu nor clinic, which it would have to read
+        answer = (
+            handle_store_away(error)
+            if isinstance(error, StoreAway)
+            else handle_store_unavailable(error)
+        )
+        g.actor = None
     body = answer.get_json(silent=True) or {}
     page = render_template(
         "problem.html", title=str(body.get("title", "Not done")), message=body.get("detail", "")

@@ -346,3 +346,20 @@ def test_a_session_past_its_lifetime_is_forgotten_when_another_begins(
             select(browser_sessions.c.account_id).where(browser_sessions.c.account_id == lead)
         ).all()
     assert left == []
+
+
+def test_while_the_store_is_away_a_page_and_a_form_say_so_as_pages(
+    as_role: Browser, flask_app: Flask, staff: Staff
+) -> None:
+    lead = as_role(Role.CLINICAL_LEAD)
+    outage = flask_app.extensions["store_outage"]  # as just after a write found the store gone
+    outage.away, outage.probed_at = True, time.monotonic()
+    for answer in (
+        lead.get("/app/journeys"),
+        lead.post("/app/commands/StopJourney", data={"rationale": "x"}),
+        flask_app.test_client().get("/app/sign-in"),
+    ):
+        assert answer.status_code == 503
+        assert answer.mimetype == "text/html"
+        assert answer.headers["Retry-After"] == "1"
+        assert "The record store is unavailable" in answer.text
